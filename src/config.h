@@ -81,6 +81,14 @@ struct sensor_config *config_defaults(void);
  * content, -ENOENT/-EACCES for an unreadable file, -ENOMEM).
  */
 int config_load(const char *path, struct sensor_config **ret, char *err, size_t errlen);
+/*
+ * Same as config_load() for YAML text already in memory (len bytes, need not
+ * be NUL-terminated). name stands for the file: it is used in messages and
+ * its folder anchors relative paths. config_load() reads the file (at most
+ * 16 MiB) and calls this.
+ */
+int config_load_buffer(const char *name, const char *buf, size_t len,
+                       struct sensor_config **ret, char *err, size_t errlen);
 
 struct sensor_config *config_free(struct sensor_config *cfg);
 

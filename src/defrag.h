@@ -54,7 +54,7 @@ struct defrag *defrag_new(const struct defrag_limits *lim);
 struct defrag *defrag_free(struct defrag *d);
 
 /*
- * Adds a fragment. Returns 1 and sets *ret_data/*ret_len to the rebuilt
+ * Adds a fragment. Returns 1 and sets *ret_data and *ret_len to the rebuilt
  * upper-layer payload (owned by d, valid until the next call) when the
  * datagram is complete; 0 when it is held or dropped (counted).
  */

@@ -1,1 +1,472 @@
-typedef int tw_placeholder_flow;
+/*
+ * flow.c - the bidirectional flow table (see flow.h).
+ *
+ * Layout: a power-of-two array of hash buckets chained through flow->hnext,
+ * and one LRU list through lru_prev/lru_next (head = most recently seen).
+ * All max_flows slots are allocated once, with the table; unused slots sit
+ * on a free list chained through hnext, so the packet path never allocates.
+ *
+ * The key is (proto, VLAN tags, {addr, port} x 2). Before hashing, the two
+ * endpoints are put in a canonical order (the smaller {family, address,
+ * port} first), so both directions of a conversation hash and compare alike.
+ *
+ * Every flow that leaves the table goes through the end callback exactly
+ * once, after it has been unlinked and before its slot is reused. The
+ * callback owns everything the worker hung on the flow: dis_state, sbuf,
+ * ndpi_flow, and the reassembly state rd[] (the worker flushes it with
+ * reasm_flush and frees it with reasm_dir_free; this file never touches
+ * rd[]). The callback must not call back into the table.
+ *
+ * Limits of zero in struct flow_limits mean "use the default".
+ */
+#include "flow.h"
+
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Extra seen_dir bits (beyond bits 0 and 1 documented in flow.h): FIN seen per direction. */
+#define FLOW_SEEN_FIN_SHIFT 2
+#define FLOW_CLOSING_MAX_US (120ull * 1000000)
+#define FLOW_ID_MASK        ((1ull << 51) - 1)
+
+/* Canonical key bytes: proto, vlan_count, 2 x vlan, then 2 x {family, addr[16], port}. */
+#define FLOW_KEY_LEN (1 + 1 + 2 * PKT_MAX_VLAN + 2 * (1 + 16 + 2))
+
+struct flow_table {
+    struct flow_limits lim;
+    uint64_t min_timeout;
+    flow_end_fn end;
+    void *user;
+
+    struct flow **buckets;
+    uint32_t mask;
+
+    struct flow *pool;      /* max_flows slots */
+    struct flow *free_list; /* chained through hnext */
+    struct flow *lru_head, *lru_tail;
+
+    struct flow_stats stats;
+};
+
+/* Well-known service ports used for orientation, besides everything below 1024. */
+static const uint16_t service_ports[] = {
+    1719, /* H.225 RAS */
+    1720, /* H.225 call signalling */
+    2000, /* Skinny */
+    2443, /* Skinny over TLS */
+    3128, /* HTTP proxy */
+    5060, /* SIP */
+    5061, /* SIP over TLS */
+    8000, /* HTTP alternate */
+    8080, /* HTTP alternate */
+    8443, /* HTTPS alternate */
+};
+
+bool flow_port_is_service(uint16_t port)
+{
+    if (port < 1024)
+        return true;
+    for (size_t i = 0; i < sizeof(service_ports) / sizeof(service_ports[0]); i++)
+        if (service_ports[i] == port)
+            return true;
+    return false;
+}
+
+/* ---- hashing ---- */
+
+static uint32_t fnv1a32(const uint8_t *p, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 16777619u;
+    }
+    /* murmur3 finaliser: FNV's low bits are weak for power-of-two masks */
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
+    return h;
+}
+
+static uint64_t fnv1a64(const uint8_t *p, size_t n)
+{
+    uint64_t h = 14695981039346656037ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static uint64_t splitmix64(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+static int addr_port_cmp(const struct tw_addr *a, uint16_t ap, const struct tw_addr *b,
+                         uint16_t bp)
+{
+    if (a->family != b->family)
+        return a->family < b->family ? -1 : 1;
+    int c = memcmp(a->a, b->a, sizeof(a->a));
+    if (c)
+        return c;
+    if (ap != bp)
+        return ap < bp ? -1 : 1;
+    return 0;
+}
+
+static uint8_t *put_endpoint(uint8_t *k, const struct tw_addr *a, uint16_t port)
+{
+    *k++ = a->family;
+    memcpy(k, a->a, sizeof(a->a));
+    k += sizeof(a->a);
+    *k++ = (uint8_t)(port >> 8);
+    *k++ = (uint8_t)port;
+    return k;
+}
+
+/* Writes the canonical (direction-free) key of one endpoint pair. */
+static void make_key(uint8_t key[FLOW_KEY_LEN], uint8_t proto, const uint16_t *vlan,
+                     uint8_t vlan_count, const struct tw_addr *a, uint16_t ap,
+                     const struct tw_addr *b, uint16_t bp)
+{
+    uint8_t *k = key;
+    *k++ = proto;
+    *k++ = vlan_count;
+    for (int i = 0; i < PKT_MAX_VLAN; i++) {
+        uint16_t v = i < vlan_count ? vlan[i] : 0;
+        *k++ = (uint8_t)(v >> 8);
+        *k++ = (uint8_t)v;
+    }
+    if (addr_port_cmp(a, ap, b, bp) <= 0) {
+        k = put_endpoint(k, a, ap);
+        put_endpoint(k, b, bp);
+    } else {
+        k = put_endpoint(k, b, bp);
+        put_endpoint(k, a, ap);
+    }
+}
+
+/* ---- lists ---- */
+
+static void lru_unlink(struct flow_table *t, struct flow *f)
+{
+    if (f->lru_prev)
+        f->lru_prev->lru_next = f->lru_next;
+    else
+        t->lru_head = f->lru_next;
+    if (f->lru_next)
+        f->lru_next->lru_prev = f->lru_prev;
+    else
+        t->lru_tail = f->lru_prev;
+    f->lru_prev = f->lru_next = NULL;
+}
+
+static void lru_push_head(struct flow_table *t, struct flow *f)
+{
+    f->lru_prev = NULL;
+    f->lru_next = t->lru_head;
+    if (t->lru_head)
+        t->lru_head->lru_prev = f;
+    else
+        t->lru_tail = f;
+    t->lru_head = f;
+}
+
+static void hash_unlink(struct flow_table *t, struct flow *f)
+{
+    struct flow **pp = &t->buckets[f->hash & t->mask];
+    while (*pp && *pp != f)
+        pp = &(*pp)->hnext;
+    if (*pp)
+        *pp = f->hnext;
+    f->hnext = NULL;
+}
+
+/* Unlinks f, runs the end callback, and returns the slot to the free list. */
+static void flow_end(struct flow_table *t, struct flow *f, enum flow_end_reason why)
+{
+    hash_unlink(t, f);
+    lru_unlink(t, f);
+    t->stats.active--;
+    if (why == FLOW_END_TIMEOUT)
+        t->stats.timed_out++;
+    else if (why == FLOW_END_EVICTED)
+        t->stats.evicted++;
+    if (t->end)
+        t->end(t->user, f, why);
+    f->hnext = t->free_list;
+    t->free_list = f;
+}
+
+/* ---- table ---- */
+
+struct flow_table *flow_table_new(const struct flow_limits *lim, flow_end_fn end, void *user)
+{
+    struct flow_table *t = calloc(1, sizeof(*t));
+    if (!t)
+        return NULL;
+    if (lim)
+        t->lim = *lim;
+    if (!t->lim.max_flows)
+        t->lim.max_flows = FLOW_DEFAULT_MAX_FLOWS;
+    if (!t->lim.tcp_new_us)
+        t->lim.tcp_new_us = FLOW_DEFAULT_TCP_NEW_US;
+    if (!t->lim.tcp_established_us)
+        t->lim.tcp_established_us = FLOW_DEFAULT_TCP_EST_US;
+    if (!t->lim.tcp_closed_us)
+        t->lim.tcp_closed_us = FLOW_DEFAULT_TCP_CLOSED_US;
+    if (!t->lim.udp_us)
+        t->lim.udp_us = FLOW_DEFAULT_UDP_US;
+    if (t->lim.max_flows > (1u << 30))
+        t->lim.max_flows = 1u << 30;
+
+    uint64_t closing = t->lim.tcp_established_us < FLOW_CLOSING_MAX_US ? t->lim.tcp_established_us
+                                                                      : FLOW_CLOSING_MAX_US;
+    uint64_t m = t->lim.tcp_new_us;
+    if (t->lim.tcp_established_us < m)
+        m = t->lim.tcp_established_us;
+    if (closing < m)
+        m = closing;
+    if (t->lim.tcp_closed_us < m)
+        m = t->lim.tcp_closed_us;
+    if (t->lim.udp_us < m)
+        m = t->lim.udp_us;
+    t->min_timeout = m;
+
+    size_t nb = 1;
+    while (nb < t->lim.max_flows)
+        nb <<= 1;
+    t->mask = (uint32_t)(nb - 1);
+    t->buckets = calloc(nb, sizeof(*t->buckets));
+    t->pool = calloc(t->lim.max_flows, sizeof(*t->pool));
+    if (!t->buckets || !t->pool) {
+        free(t->buckets);
+        free(t->pool);
+        free(t);
+        return NULL;
+    }
+    /* free list in slot order, so the first flows use the first slots */
+    for (size_t i = t->lim.max_flows; i-- > 0;) {
+        t->pool[i].hnext = t->free_list;
+        t->free_list = &t->pool[i];
+    }
+    t->end = end;
+    t->user = user;
+    return t;
+}
+
+struct flow_table *flow_table_free(struct flow_table *t)
+{
+    if (!t)
+        return NULL;
+    while (t->lru_tail)
+        flow_end(t, t->lru_tail, FLOW_END_SHUTDOWN);
+    free(t->buckets);
+    free(t->pool);
+    free(t);
+    return NULL;
+}
+
+const struct flow_stats *flow_table_stats(const struct flow_table *t)
+{
+    return &t->stats;
+}
+
+static bool vlan_eq(const struct flow *f, const struct packet *p, uint8_t vlan_count)
+{
+    if (f->vlan_count != vlan_count)
+        return false;
+    for (int i = 0; i < vlan_count; i++)
+        if (f->vlan[i] != p->vlan[i])
+            return false;
+    return true;
+}
+
+/* Direction of p within f, or -1 if p is not part of f. */
+static int flow_match(const struct flow *f, const struct packet *p, uint8_t vlan_count)
+{
+    if (f->proto != p->ip_proto || !vlan_eq(f, p, vlan_count))
+        return -1;
+    if (f->cport == p->sport && f->sport == p->dport && tw_addr_eq(&f->cli, &p->src) &&
+        tw_addr_eq(&f->srv, &p->dst))
+        return DIR_TO_SERVER;
+    if (f->sport == p->sport && f->cport == p->dport && tw_addr_eq(&f->srv, &p->src) &&
+        tw_addr_eq(&f->cli, &p->dst))
+        return DIR_TO_CLIENT;
+    return -1;
+}
+
+/* True if the sender of the flow's first packet p is the client. */
+static bool sender_is_client(const struct packet *p)
+{
+    if (p->ip_proto == IPPROTO_TCP && (p->tcp_flags & TH_SYN))
+        return !(p->tcp_flags & TH_ACK);
+    bool ssvc = flow_port_is_service(p->sport);
+    bool dsvc = flow_port_is_service(p->dport);
+    if (ssvc != dsvc)
+        return dsvc;
+    /* lower port is the server; on a tie the receiver is */
+    return p->sport >= p->dport;
+}
+
+static uint64_t flow_make_id(const uint8_t key[FLOW_KEY_LEN], uint64_t first_ts)
+{
+    uint64_t id = splitmix64(fnv1a64(key, FLOW_KEY_LEN) ^ splitmix64(first_ts)) & FLOW_ID_MASK;
+    return id ? id : 1;
+}
+
+static void flow_init(struct flow *f, const struct packet *p, const uint8_t key[FLOW_KEY_LEN],
+                      uint32_t hash, uint8_t vlan_count, enum pkt_dir *ret_dir)
+{
+    memset(f, 0, sizeof(*f));
+    f->proto = p->ip_proto;
+    f->vlan_count = vlan_count;
+    for (int i = 0; i < vlan_count; i++)
+        f->vlan[i] = p->vlan[i];
+    if (sender_is_client(p)) {
+        f->cli = p->src;
+        f->cport = p->sport;
+        f->srv = p->dst;
+        f->sport = p->dport;
+        *ret_dir = DIR_TO_SERVER;
+    } else {
+        f->cli = p->dst;
+        f->cport = p->dport;
+        f->srv = p->src;
+        f->sport = p->sport;
+        *ret_dir = DIR_TO_CLIENT;
+    }
+    f->tcp_state = FLOW_TCP_NEW;
+    f->first_ts = f->last_ts = p->ts_us;
+    f->hash = hash;
+    f->flow_id = flow_make_id(key, p->ts_us);
+}
+
+static void flow_update_tcp(struct flow *f, const struct packet *p, enum pkt_dir dir)
+{
+    if (f->tcp_state == FLOW_TCP_CLOSED)
+        return;
+    if (p->tcp_flags & TH_RST) {
+        f->tcp_state = FLOW_TCP_CLOSED;
+        return;
+    }
+    if (p->tcp_flags & TH_FIN) {
+        f->seen_dir |= (uint8_t)(1u << (FLOW_SEEN_FIN_SHIFT + dir));
+        uint8_t both = 3u << FLOW_SEEN_FIN_SHIFT;
+        f->tcp_state = (f->seen_dir & both) == both ? FLOW_TCP_CLOSED : FLOW_TCP_CLOSING;
+        return;
+    }
+    /* both directions seen covers SYN-ACK then ACK */
+    if (f->tcp_state == FLOW_TCP_NEW && (f->seen_dir & 3) == 3)
+        f->tcp_state = FLOW_TCP_ESTABLISHED;
+}
+
+struct flow *flow_lookup(struct flow_table *t, const struct packet *p, enum pkt_dir *ret_dir,
+                         bool *ret_new)
+{
+    uint8_t vlan_count = p->vlan_count < PKT_MAX_VLAN ? p->vlan_count : PKT_MAX_VLAN;
+    uint8_t key[FLOW_KEY_LEN];
+    make_key(key, p->ip_proto, p->vlan, vlan_count, &p->src, p->sport, &p->dst, p->dport);
+    uint32_t hash = fnv1a32(key, sizeof(key));
+
+    struct flow *f;
+    int d = -1;
+    for (f = t->buckets[hash & t->mask]; f; f = f->hnext) {
+        if (f->hash == hash && (d = flow_match(f, p, vlan_count)) >= 0)
+            break;
+    }
+
+    enum pkt_dir dir;
+    bool is_new = !f;
+    if (f) {
+        dir = (enum pkt_dir)d;
+        lru_unlink(t, f);
+        if (p->ts_us > f->last_ts)
+            f->last_ts = p->ts_us;
+    } else {
+        if (!t->free_list)
+            flow_end(t, t->lru_tail, FLOW_END_EVICTED);
+        f = t->free_list;
+        t->free_list = f->hnext;
+        flow_init(f, p, key, hash, vlan_count, &dir);
+        struct flow **b = &t->buckets[hash & t->mask];
+        f->hnext = *b;
+        *b = f;
+        t->stats.created++;
+        if (++t->stats.active > t->stats.active_max)
+            t->stats.active_max = t->stats.active;
+    }
+    lru_push_head(t, f);
+
+    f->pkts[dir]++;
+    f->bytes[dir] += p->wirelen;
+    f->seen_dir |= (uint8_t)(1u << dir);
+    if (f->proto == IPPROTO_TCP)
+        flow_update_tcp(f, p, dir);
+
+    *ret_dir = dir;
+    if (ret_new)
+        *ret_new = is_new;
+    return f;
+}
+
+static uint64_t flow_timeout(const struct flow_table *t, const struct flow *f)
+{
+    if (f->proto != IPPROTO_TCP)
+        return t->lim.udp_us;
+    switch (f->tcp_state) {
+        case FLOW_TCP_NEW:
+            return t->lim.tcp_new_us;
+        case FLOW_TCP_ESTABLISHED:
+            return t->lim.tcp_established_us;
+        case FLOW_TCP_CLOSING:
+            return t->lim.tcp_established_us < FLOW_CLOSING_MAX_US ? t->lim.tcp_established_us
+                                                                   : FLOW_CLOSING_MAX_US;
+        default:
+            return t->lim.tcp_closed_us;
+    }
+}
+
+void flow_expire(struct flow_table *t, uint64_t now_us)
+{
+    struct flow *f = t->lru_tail;
+    while (f) {
+        /* time going backwards means "just seen" */
+        uint64_t idle = now_us > f->last_ts ? now_us - f->last_ts : 0;
+        /* the LRU is (nearly) ordered by last_ts: every newer flow is fresher */
+        if (idle < t->min_timeout)
+            break;
+        struct flow *prev = f->lru_prev;
+        if (idle > flow_timeout(t, f))
+            flow_end(t, f, FLOW_END_TIMEOUT);
+        f = prev;
+    }
+}
+
+const struct tw_addr *flow_src(const struct flow *f, int dir)
+{
+    return dir == DIR_TO_SERVER ? &f->cli : &f->srv;
+}
+
+const struct tw_addr *flow_dst(const struct flow *f, int dir)
+{
+    return dir == DIR_TO_SERVER ? &f->srv : &f->cli;
+}
+
+uint16_t flow_src_port(const struct flow *f, int dir)
+{
+    return dir == DIR_TO_SERVER ? f->cport : f->sport;
+}
+
+uint16_t flow_dst_port(const struct flow *f, int dir)
+{
+    return dir == DIR_TO_SERVER ? f->sport : f->cport;
+}

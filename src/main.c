@@ -1,5 +1,242 @@
-int main(void);
-int main(void)
+/*
+ * main.c - command line, signals, start and stop.
+ *
+ * Everything else lives in libtollwatch; main only parses arguments (SPEC
+ * section 1), loads the configuration, opens the outputs, runs the pipeline
+ * and prints the one-line summary. Exit status: 0 success, 1 runtime
+ * failure (unreadable capture), 2 usage or configuration error.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <pcap/pcap.h>
+
+#include "config.h"
+#include "detector.h"
+#include "dissector.h"
+#include "output.h"
+#include "pipeline.h"
+#include "tw_build.h"
+
+#define MAX_FILES 1024
+
+static void usage(FILE *out)
 {
+    fprintf(out,
+            "Usage: tollwatch -r FILE [-r FILE ...] [options]\n"
+            "Passive sensor for CME/SCCP/H.323 toll fraud and VoIP-router attacks.\n"
+            "\n"
+            "  -r, --read FILE          read a pcap or pcapng capture ('-' = stdin); repeat\n"
+            "                           to read several files in order\n"
+            "  -c, --config FILE        YAML configuration (built-in defaults without it)\n"
+            "  -o, --output FILE|-      write EVE JSON lines to FILE ('-' = stdout, the\n"
+            "                           default)\n"
+            "  -f, --filter BPF         capture filter (tcpdump syntax)\n"
+            "      --check-config       validate configuration and signatures, print the\n"
+            "                           effective policy, exit\n"
+            "  -q, --quiet              no progress and no summary on stderr\n"
+            "  -v, --verbose            more diagnostics on stderr (decode errors by packet)\n"
+            "  -V, --version            print the version and exit\n"
+            "  -h, --help               this help\n"
+            "\n"
+            "Exit status: 0 success, 1 runtime failure (unreadable or truncated capture),\n"
+            "2 usage or configuration error. See tollwatch(8) and docs/.\n");
+}
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    pipeline_request_stop();
+}
+
+static void on_usr1(int sig)
+{
+    (void)sig;
+    pipeline_request_stats();
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_stop;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = on_usr1;
+    sigaction(SIGUSR1, &sa, NULL);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* Loads signatures through each detector's init, as the workers will. */
+static int check_signatures(const struct sensor_config *cfg, FILE *out)
+{
+    char err[1024];
+    fprintf(out, "detectors:\n");
+    for (size_t i = 0; i < detector_count; i++) {
+        const struct detector *d = detector_table[i];
+        void *priv = NULL;
+        err[0] = '\0';
+        if (d->init && d->init(cfg, &priv, err, sizeof(err)) < 0) {
+            fprintf(stderr, "tollwatch: %s\n", err);
+            return -1;
+        }
+        if (d->fini && priv)
+            d->fini(priv);
+        fprintf(out, "  - {name: %s, sid: %u, severity: %d}\n", d->name, d->sid, d->severity);
+    }
+    fprintf(out, "dissectors:\n");
+    for (size_t i = 0; i < dissector_count; i++) {
+        const struct dissector *d = dissector_table[i];
+        fprintf(out, "  - {name: %s, transport: %s, ports: [", d->name,
+                d->l4 == 6 ? "tcp" : "udp");
+        for (int p = 0; p < DIS_MAX_PORTS && d->ports[p]; p++)
+            fprintf(out, "%s%u", p ? ", " : "", d->ports[p]);
+        fprintf(out, "]}\n");
+    }
     return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"read", required_argument, NULL, 'r'},
+        {"config", required_argument, NULL, 'c'},
+        {"output", required_argument, NULL, 'o'},
+        {"filter", required_argument, NULL, 'f'},
+        {"check-config", no_argument, NULL, 'C'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"version", no_argument, NULL, 'V'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *files[MAX_FILES];
+    int nfiles = 0;
+    const char *config_path = NULL, *output = NULL, *bpf = NULL;
+    int check_config = 0, quiet = 0, verbose = 0;
+    int opt;
+
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":r:c:o:f:qvVh", longopts, NULL)) != -1) {
+        switch (opt) {
+            case 'r':
+                if (nfiles == MAX_FILES) {
+                    fprintf(stderr, "tollwatch: too many -r files (at most %d)\n", MAX_FILES);
+                    return 2;
+                }
+                files[nfiles++] = optarg;
+                break;
+            case 'c':
+                config_path = optarg;
+                break;
+            case 'o':
+                output = optarg;
+                break;
+            case 'f':
+                bpf = optarg;
+                break;
+            case 'C':
+                check_config = 1;
+                break;
+            case 'q':
+                quiet = 1;
+                break;
+            case 'v':
+                verbose++;
+                break;
+            case 'V':
+                printf("tollwatch %s (%s, jansson %s)\n", TW_VERSION, pcap_lib_version(),
+                       JANSSON_VERSION);
+                return 0;
+            case 'h':
+                usage(stdout);
+                return 0;
+            case ':':
+                fprintf(stderr, "tollwatch: option '%s' needs an argument\n", argv[optind - 1]);
+                usage(stderr);
+                return 2;
+            default:
+                fprintf(stderr, "tollwatch: unknown option '%s'\n", argv[optind - 1]);
+                usage(stderr);
+                return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "tollwatch: unexpected argument '%s'\n", argv[optind]);
+        usage(stderr);
+        return 2;
+    }
+
+    char err[1024] = "";
+    struct sensor_config *cfg = NULL;
+    if (config_path) {
+        int r = config_load(config_path, &cfg, err, sizeof(err));
+        if (r < 0) {
+            fprintf(stderr, "tollwatch: %s\n", err);
+            return 2;
+        }
+    } else {
+        cfg = config_defaults();
+        if (!cfg) {
+            fprintf(stderr, "tollwatch: out of memory\n");
+            return 1;
+        }
+    }
+
+    if (check_config) {
+        config_print(cfg, stdout);
+        int r = check_signatures(cfg, stdout);
+        config_free(cfg);
+        if (r < 0)
+            return 2;
+        fprintf(stderr, "tollwatch: configuration OK\n");
+        return 0;
+    }
+    if (nfiles == 0) {
+        fprintf(stderr, "tollwatch: nothing to read: give -r FILE (live capture: see issue "
+                        "tracker)\n");
+        usage(stderr);
+        config_free(cfg);
+        return 2;
+    }
+
+    struct output *out = NULL;
+    if (output_open(cfg, output, &out, err, sizeof(err)) < 0) {
+        fprintf(stderr, "tollwatch: cannot open output: %s\n", err);
+        config_free(cfg);
+        return 2;
+    }
+    install_signals();
+
+    struct pipeline_opts po = {
+        .files = files,
+        .nfiles = nfiles,
+        .bpf = bpf,
+        .progress = !quiet && isatty(STDERR_FILENO),
+        .verbose = verbose,
+    };
+    struct pipeline_result res;
+    int rc = pipeline_run_offline(cfg, out, &po, &res, err, sizeof(err));
+    if (rc == 2)
+        fprintf(stderr, "tollwatch: %s\n", err);
+    output_flush(out);
+    uint64_t out_fail = output_get_stats(out)->failures;
+    output_close(out);
+    if (rc != 2 && !quiet)
+        fprintf(stderr,
+                "tollwatch: %llu packets, %llu bytes, %llu flows, events: %s; "
+                "%llu decode errors, %llu capture drops, %llu output failures\n",
+                (unsigned long long)res.packets, (unsigned long long)res.bytes,
+                (unsigned long long)res.flows, res.events[0] ? res.events : "none",
+                (unsigned long long)res.decode_errors, (unsigned long long)res.capture_drops,
+                (unsigned long long)out_fail);
+    config_free(cfg);
+    return rc;
 }
