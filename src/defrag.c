@@ -40,7 +40,7 @@ struct defrag_dgram {
     struct tw_addr src, dst;
 
     uint64_t created_us;
-    uint32_t total;    /* payload length, once the last fragment was seen */
+    uint32_t total; /* payload length, once the last fragment was seen */
     bool have_last;
     uint32_t received; /* bytes held in pieces */
     uint32_t npieces;
@@ -132,8 +132,9 @@ static uint32_t hash_bytes(uint32_t h, const uint8_t *p, size_t n)
 
 static size_t key_hash(const struct defrag *d, const struct defrag_frag *f)
 {
-    uint8_t head[6] = {f->family, f->proto, (uint8_t)(f->id >> 24), (uint8_t)(f->id >> 16),
-                       (uint8_t)(f->id >> 8), (uint8_t)f->id};
+    uint8_t head[6] = {f->family, f->proto};
+    for (int i = 0; i < 4; i++)
+        head[2 + i] = (uint8_t)(f->id >> (24 - 8 * i));
     uint32_t h = hash_bytes(2166136261u, head, sizeof(head));
     h = hash_bytes(h, f->src.a, sizeof(f->src.a));
     h = hash_bytes(h, f->dst.a, sizeof(f->dst.a));
@@ -157,8 +158,8 @@ static struct defrag_dgram *dgram_find(struct defrag *d, const struct defrag_fra
 
 static void dgram_drop(struct defrag *d, struct defrag_dgram *g)
 {
-    struct defrag_frag key = {.family = g->family, .src = g->src, .dst = g->dst,
-                              .id = g->id, .proto = g->proto};
+    struct defrag_frag key = {
+        .family = g->family, .src = g->src, .dst = g->dst, .id = g->id, .proto = g->proto};
     struct defrag_dgram **pp = &d->buckets[key_hash(d, &key)];
     while (*pp != g)
         pp = &(*pp)->hnext;
@@ -383,12 +384,6 @@ int defrag_add(struct defrag *d, const struct defrag_frag *f, uint64_t now_us,
     return 1;
 }
 
-const struct defrag_stats *defrag_stats(const struct defrag *d)
-{
-    return &d->stats;
-}
+const struct defrag_stats *defrag_stats(const struct defrag *d) { return &d->stats; }
 
-size_t defrag_pending(const struct defrag *d)
-{
-    return d->pending;
-}
+size_t defrag_pending(const struct defrag *d) { return d->pending; }

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# demo.sh - fresh Debian 12 machine to alerts on screen: installs the
+# dependencies, builds tollwatch, and runs it on the bundled sample capture.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+[ -f build/build.ninja ] || meson setup build --buildtype=release >/dev/null
+ninja -C build >/dev/null
+echo "== tollwatch -r samples/snmp_default_community.pcap (alerts only; full EVE with -o -) ==" >&2
+build/tollwatch -r samples/snmp_default_community.pcap -o - | grep '"event_type":"alert"'
