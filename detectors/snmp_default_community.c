@@ -10,13 +10,15 @@
  * the message is a SetRequest. v3 messages carry no community and never
  * alert.
  *
- * One alert per (manager, agent, community, severity) per 300 s of packet
- * time, so that a walk of thousands of requests and their responses raises
- * one alert. The manager is the sender of requests and the receiver of
- * responses and reports; the agent is the sender of traps and informs. The
- * dedup table holds at most SDC_DEDUP_MAX keys; a new key beyond that evicts
- * the one alerted longest ago (counted). Both tables are private to one
- * worker.
+ * One alert per (manager, agent, community) per 300 s of packet time, so
+ * that a walk of thousands of requests and their responses raises one alert;
+ * a SetRequest still raises its severity-1 alert inside the window of an
+ * earlier severity-2 one (once per 300 s too), but the response to a set does
+ * not raise a second, milder alert. The manager is the sender of requests and
+ * the receiver of responses and reports; the agent is the sender of traps and
+ * informs. The dedup table holds at most SDC_DEDUP_MAX keys; a new key beyond
+ * that evicts the one alerted longest ago (counted). Both tables are private
+ * to one worker.
  */
 #include "detector.h"
 
@@ -49,14 +51,15 @@ struct sdc_word {
 struct sdc_key {
     struct tw_addr manager, agent;
     uint32_t word; /* index into the dictionary */
-    uint8_t sev;
 };
 
 struct sdc_entry {
     struct sdc_key key;
-    uint64_t ts;       /* packet time of the last alert */
+    uint64_t ts;     /* packet time of the last alert */
+    uint64_t ts_set; /* ... of the last severity-1 (SetRequest) alert */
+    bool has_set;
     uint32_t hash;
-    int32_t hnext;     /* bucket chain, or free list */
+    int32_t hnext;      /* bucket chain, or free list */
     int32_t prev, next; /* age list: head = alerted longest ago */
 };
 
@@ -185,11 +188,9 @@ static int sdc_init(const struct sensor_config *cfg, void **ret_priv, char *err,
         return -ENOMEM;
     }
     r = sigfile_read(cfg->communities_file, sdc_line, d, err, errlen);
-    if (r == 0)
-        r = sdc_index(d);
+    if (r == 0 && (r = sdc_index(d)) < 0)
+        snprintf(err, errlen, "%s: %s", cfg->communities_file, strerror(-r));
     if (r < 0) {
-        if (r == -ENOMEM)
-            snprintf(err, errlen, "%s: out of memory", cfg->communities_file);
         sdc_fini(d);
         return r;
     }
@@ -205,7 +206,7 @@ static int sdc_init(const struct sensor_config *cfg, void **ret_priv, char *err,
 
 static bool sdc_key_eq(const struct sdc_key *a, const struct sdc_key *b)
 {
-    return a->word == b->word && a->sev == b->sev && tw_addr_eq(&a->manager, &b->manager) &&
+    return a->word == b->word && tw_addr_eq(&a->manager, &b->manager) &&
            tw_addr_eq(&a->agent, &b->agent);
 }
 
@@ -217,7 +218,6 @@ static uint32_t sdc_key_hash(const struct sdc_key *k)
     h = sdc_fnv(h, &k->agent.family, 1);
     h = sdc_fnv(h, k->agent.a, sizeof(k->agent.a));
     h = sdc_fnv(h, &k->word, sizeof(k->word));
-    h = sdc_fnv(h, &k->sev, 1);
     return (uint32_t)(h ^ h >> 32);
 }
 
@@ -258,15 +258,20 @@ static void sdc_remove(struct sdc_priv *d, int32_t i)
     d->free_list = i;
 }
 
-static bool sdc_stale(const struct sdc_entry *e, uint64_t now)
+static bool sdc_stale(uint64_t ts, uint64_t now)
 {
-    uint64_t age = now >= e->ts ? now - e->ts : e->ts - now; /* files out of order */
+    uint64_t age = now >= ts ? now - ts : ts - now; /* capture files out of order */
     return age >= SDC_WINDOW_US;
 }
 
-/* True if key should alert now (first time, or its window has passed). */
-static bool sdc_should_alert(struct sdc_priv *d, const struct sdc_key *key, uint64_t now)
+/*
+ * True if key should alert now with severity sev: the first time, after its
+ * window, or a severity-1 message after only severity-2 alerts.
+ */
+static bool sdc_should_alert(struct sdc_priv *d, const struct sdc_key *key, int sev, uint64_t now)
 {
+    bool set = sev == 1;
+
     uint32_t h = sdc_key_hash(key);
     int32_t *bucket = &d->buckets[h & (SDC_DEDUP_BUCKETS - 1)];
 
@@ -274,15 +279,19 @@ static bool sdc_should_alert(struct sdc_priv *d, const struct sdc_key *key, uint
         struct sdc_entry *e = &d->ent[i];
         if (e->hash != h || !sdc_key_eq(&e->key, key))
             continue;
-        if (!sdc_stale(e, now))
+        if (set ? e->has_set && !sdc_stale(e->ts_set, now) : !sdc_stale(e->ts, now))
             return false;
         e->ts = now;
+        if (set) {
+            e->ts_set = now;
+            e->has_set = true;
+        }
         sdc_age_unlink(d, i);
         sdc_age_append(d, i);
         return true;
     }
 
-    while (d->head != SDC_NONE && sdc_stale(&d->ent[d->head], now)) {
+    while (d->head != SDC_NONE && sdc_stale(d->ent[d->head].ts, now)) {
         sdc_remove(d, d->head);
         d->expired++;
     }
@@ -295,6 +304,8 @@ static bool sdc_should_alert(struct sdc_priv *d, const struct sdc_key *key, uint
     d->free_list = e->hnext;
     e->key = *key;
     e->ts = now;
+    e->ts_set = now;
+    e->has_set = set;
     e->hash = h;
     e->hnext = *bucket;
     *bucket = i;
@@ -311,13 +322,14 @@ static void sdc_on_event(struct det_ctx *ctx, const struct dis_event *ev, void *
     if (!d || ev->type != EV_SNMP_PDU || (s->version != SNMP_V1 && s->version != SNMP_V2C))
         return;
     const uint8_t *comm = s->community ? s->community : (const uint8_t *)"";
-    long w = sdc_word_find(d, comm, s->community_len, sdc_fnv(SDC_FNV_INIT, comm, s->community_len));
+    long w =
+        sdc_word_find(d, comm, s->community_len, sdc_fnv(SDC_FNV_INIT, comm, s->community_len));
     if (w < 0)
         return;
 
     memset(&key, 0, sizeof(key));
     key.word = (uint32_t)w;
-    key.sev = s->pdu_type == SNMP_PDU_SET ? 1 : (uint8_t)snmp_default_community_detector.severity;
+    int sev = s->pdu_type == SNMP_PDU_SET ? 1 : snmp_default_community_detector.severity;
     if (ev->flow) {
         /* DIR_TO_SERVER: the client sent this message */
         const struct tw_addr *sender = ev->dir == DIR_TO_SERVER ? &ev->flow->cli : &ev->flow->srv;
@@ -337,7 +349,7 @@ static void sdc_on_event(struct det_ctx *ctx, const struct dis_event *ev, void *
                 break;
         }
     }
-    if (!sdc_should_alert(d, &key, ev->ts_us))
+    if (!sdc_should_alert(d, &key, sev, ev->ts_us))
         return;
 
     json_t *extra = json_object();
@@ -345,7 +357,7 @@ static void sdc_on_event(struct det_ctx *ctx, const struct dis_event *ev, void *
         json_decref(extra);
         extra = NULL;
     }
-    alert_emit(ctx, ev, &snmp_default_community_detector, key.sev, extra);
+    alert_emit(ctx, ev, &snmp_default_community_detector, sev, extra);
 }
 
 uint64_t snmp_default_community_evictions(const void *priv)

@@ -154,25 +154,25 @@ int ber_read_octets(struct cursor *c, const uint8_t **ret_p, size_t *ret_len)
     return 0;
 }
 
-int ber_open(struct cursor *c, uint8_t cls, bool constructed, uint32_t tag,
-             struct ber_tlv *ret, bool *ret_cut)
+int ber_open(struct cursor *c, uint8_t cls, bool constructed, uint32_t tag, struct ber_tlv *ret,
+             size_t *ret_missing)
 {
     struct cursor w = *c;
     struct ber_tlv t;
-    bool cut = false;
+    size_t missing = 0;
     int r = ber_read_hdr(&w, &t);
     if (r)
         return r;
     if (!ber_is(&t, cls, constructed, tag))
         return BER_MALFORMED;
     if (t.len > cur_left(&w)) {
-        cut = true;
+        missing = t.len - cur_left(&w);
         t.val = cur_rest(&w);
     } else {
         t.val = cur_sub(&w, t.len);
     }
     *ret = t;
-    *ret_cut = cut;
+    *ret_missing = missing;
     *c = w;
     return 0;
 }

@@ -50,7 +50,7 @@
 #define BER_MAX_DEPTH     8 /* nesting of constructed TLVs in ber_check() */
 
 struct ber_tlv {
-    uint8_t cls;       /* BER_CLASS_* */
+    uint8_t cls; /* BER_CLASS_* */
     bool constructed;
     uint32_t tag;      /* tag number */
     size_t hdr_len;    /* identifier + length octets */
@@ -95,12 +95,13 @@ int ber_read_octets(struct cursor *c, const uint8_t **ret_p, size_t *ret_len);
  * Opens a TLV that must have the given identifier, for walking into it.
  * Like ber_read_tlv, except that when the value runs past the end of c the
  * header is still returned, with ret->val over the bytes that are there, c
- * is consumed to its end, and *ret_cut is set (else cleared). Returns 0 (also
- * for a cut value), BER_TRUNCATED (the header itself is cut) or
- * BER_MALFORMED (bad encoding or another identifier).
+ * is consumed to its end, and *ret_missing is the number of value bytes
+ * absent (0 when the value is whole). Returns 0 (also for a cut value),
+ * BER_TRUNCATED (the header itself is cut) or BER_MALFORMED (bad encoding
+ * or another identifier).
  */
-int ber_open(struct cursor *c, uint8_t cls, bool constructed, uint32_t tag,
-             struct ber_tlv *ret, bool *ret_cut);
+int ber_open(struct cursor *c, uint8_t cls, bool constructed, uint32_t tag, struct ber_tlv *ret,
+             size_t *ret_missing);
 
 /*
  * Checks that c holds a sequence of well-formed TLVs to its end, descending

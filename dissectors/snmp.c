@@ -42,22 +42,26 @@
 #include "ber.h"
 #include "eve.h"
 
+/* Largest UDP payload (IPv6 without jumbograms): a longer message cannot be whole. */
+#define SNMP_MAX_MSG (65535 - 8)
+
 /* One message being walked. */
 struct snmp_walk {
     struct dis_ctx *ctx;
     struct ev_snmp ev;
-    bool ready;           /* version, community/user and PDU type read: emit */
-    enum dis_result res;  /* DIS_OK until something fails */
+    bool ready;          /* version, community/user and PDU type read: emit */
+    enum dis_result res; /* DIS_OK until something fails */
 };
 
 /*
- * Records a failure of a BER read inside a container. Running out of bytes is
- * a cut capture only if the container itself was cut; otherwise the encoding
- * is impossible. Always returns false.
+ * Records a failure of a BER read inside a container of which the capture
+ * lacks miss bytes. Running out of bytes is a cut capture only if the
+ * container itself was cut; otherwise the encoding is impossible. Always
+ * returns false.
  */
-static bool snmp_fail(struct snmp_walk *w, int ber, bool cut, const char *why)
+static bool snmp_fail(struct snmp_walk *w, int ber, size_t miss, const char *why)
 {
-    if (ber == BER_TRUNCATED && cut) {
+    if (ber == BER_TRUNCATED && miss > 0) {
         w->res = DIS_TRUNCATED;
     } else {
         w->res = DIS_MALFORMED;
@@ -66,41 +70,45 @@ static bool snmp_fail(struct snmp_walk *w, int ber, bool cut, const char *why)
     return false;
 }
 
-/* Opens a child TLV with the given identifier; see ber_open(). */
-static bool snmp_open(struct snmp_walk *w, struct cursor *c, bool cut, uint8_t cls,
-                      uint32_t tag, struct ber_tlv *t, bool *ret_cut, const char *why)
+/*
+ * Opens a constructed child TLV with the given identifier (see ber_open). A
+ * cut child must not end beyond where its container ends: it may lack at
+ * most as many bytes as the container does.
+ */
+static bool snmp_open(struct snmp_walk *w, struct cursor *c, size_t miss, uint8_t cls, uint32_t tag,
+                      struct ber_tlv *t, size_t *ret_miss, const char *why)
 {
-    int r = ber_open(c, cls, true, tag, t, ret_cut);
+    int r = ber_open(c, cls, true, tag, t, ret_miss);
     if (r)
-        return snmp_fail(w, r, cut, why);
-    if (*ret_cut && !cut)
-        return snmp_fail(w, BER_MALFORMED, cut, why);
+        return snmp_fail(w, r, miss, why);
+    if (*ret_miss > miss)
+        return snmp_fail(w, BER_MALFORMED, miss, why);
     return true;
 }
 
-static bool snmp_int(struct snmp_walk *w, struct cursor *c, bool cut, int64_t *ret,
+static bool snmp_int(struct snmp_walk *w, struct cursor *c, size_t miss, int64_t *ret,
                      const char *why)
 {
     int r = ber_read_int(c, ret);
-    return r ? snmp_fail(w, r, cut, why) : true;
+    return r ? snmp_fail(w, r, miss, why) : true;
 }
 
-static bool snmp_octets(struct snmp_walk *w, struct cursor *c, bool cut, const uint8_t **ret_p,
+static bool snmp_octets(struct snmp_walk *w, struct cursor *c, size_t miss, const uint8_t **ret_p,
                         size_t *ret_len, const char *why)
 {
     int r = ber_read_octets(c, ret_p, ret_len);
-    return r ? snmp_fail(w, r, cut, why) : true;
+    return r ? snmp_fail(w, r, miss, why) : true;
 }
 
 /* Reads a whole primitive TLV with the given identifier. */
-static bool snmp_prim(struct snmp_walk *w, struct cursor *c, bool cut, uint8_t cls, uint32_t tag,
+static bool snmp_prim(struct snmp_walk *w, struct cursor *c, size_t miss, uint8_t cls, uint32_t tag,
                       struct ber_tlv *t, const char *why)
 {
     int r = ber_read_tlv(c, t);
     if (r)
-        return snmp_fail(w, r, cut, why);
+        return snmp_fail(w, r, miss, why);
     if (!ber_is(t, cls, false, tag))
-        return snmp_fail(w, BER_MALFORMED, cut, why);
+        return snmp_fail(w, BER_MALFORMED, miss, why);
     return true;
 }
 
@@ -108,151 +116,149 @@ static bool snmp_prim(struct snmp_walk *w, struct cursor *c, bool cut, uint8_t c
 static bool snmp_end(struct snmp_walk *w, const struct cursor *c, const char *why)
 {
     if (cur_left(c) > 0)
-        return snmp_fail(w, BER_MALFORMED, false, why);
+        return snmp_fail(w, BER_MALFORMED, 0, why);
     return true;
 }
 
 /* VarBindList: counts the varbinds that are whole, up to SNMP_MAX_VARBINDS. */
-static bool snmp_varbinds(struct snmp_walk *w, struct cursor *c, bool cut)
+static bool snmp_varbinds(struct snmp_walk *w, struct cursor *c, size_t miss)
 {
     struct ber_tlv list, vb, t;
-    bool lcut, vcut;
+    size_t lmiss, vmiss;
 
-    if (!snmp_open(w, c, cut, BER_CLASS_UNIVERSAL, BER_TAG_SEQUENCE, &list, &lcut,
+    if (!snmp_open(w, c, miss, BER_CLASS_UNIVERSAL, BER_TAG_SEQUENCE, &list, &lmiss,
                    "snmp: bad variable-bindings"))
         return false;
     while (cur_left(&list.val) > 0 && w->ev.varbind_count < SNMP_MAX_VARBINDS) {
-        if (!snmp_open(w, &list.val, lcut, BER_CLASS_UNIVERSAL, BER_TAG_SEQUENCE, &vb, &vcut,
+        if (!snmp_open(w, &list.val, lmiss, BER_CLASS_UNIVERSAL, BER_TAG_SEQUENCE, &vb, &vmiss,
                        "snmp: bad varbind"))
             return false;
-        if (!snmp_prim(w, &vb.val, vcut, BER_CLASS_UNIVERSAL, BER_TAG_OID, &t,
+        if (!snmp_prim(w, &vb.val, vmiss, BER_CLASS_UNIVERSAL, BER_TAG_OID, &t,
                        "snmp: varbind name is not an OID"))
             return false;
         int r = ber_read_tlv(&vb.val, &t);
         if (r)
-            return snmp_fail(w, r, vcut, "snmp: bad varbind value");
+            return snmp_fail(w, r, vmiss, "snmp: bad varbind value");
+        if (t.constructed) /* every ObjectSyntax and exception is primitive */
+            return snmp_fail(w, BER_MALFORMED, vmiss, "snmp: varbind value is constructed");
         if (!snmp_end(w, &vb.val, "snmp: extra bytes in varbind"))
             return false;
         w->ev.varbind_count++;
     }
-    if (w->ev.varbind_count < SNMP_MAX_VARBINDS && !snmp_end(w, c, "snmp: extra bytes after varbinds"))
-        return false;
-    return true;
+    return true; /* past the cap the rest of the list goes unread */
 }
 
 /* The fields of a PDU (c = its value) up to and including the varbinds. */
-static bool snmp_pdu_body(struct snmp_walk *w, struct cursor *c, bool cut)
+static bool snmp_pdu_body(struct snmp_walk *w, struct cursor *c, size_t miss)
 {
     int64_t v;
     struct ber_tlv t;
 
     if (w->ev.pdu_type == SNMP_PDU_TRAP_V1) {
-        if (!snmp_prim(w, c, cut, BER_CLASS_UNIVERSAL, BER_TAG_OID, &t,
+        if (!snmp_prim(w, c, miss, BER_CLASS_UNIVERSAL, BER_TAG_OID, &t,
                        "snmp: trap enterprise is not an OID") ||
-            !snmp_prim(w, c, cut, BER_CLASS_APPLICATION, 0, &t, "snmp: bad trap agent-addr"))
+            !snmp_prim(w, c, miss, BER_CLASS_APPLICATION, 0, &t, "snmp: bad trap agent-addr"))
             return false;
         if (cur_left(&t.val) != 4)
-            return snmp_fail(w, BER_MALFORMED, cut, "snmp: trap agent-addr is not 4 bytes");
-        if (!snmp_int(w, c, cut, &v, "snmp: bad generic-trap") ||
-            !snmp_int(w, c, cut, &v, "snmp: bad specific-trap") ||
-            !snmp_prim(w, c, cut, BER_CLASS_APPLICATION, 3, &t, "snmp: bad trap time-stamp"))
+            return snmp_fail(w, BER_MALFORMED, miss, "snmp: trap agent-addr is not 4 bytes");
+        if (!snmp_int(w, c, miss, &v, "snmp: bad generic-trap") ||
+            !snmp_int(w, c, miss, &v, "snmp: bad specific-trap") ||
+            !snmp_prim(w, c, miss, BER_CLASS_APPLICATION, 3, &t, "snmp: bad trap time-stamp"))
             return false;
     } else {
-        if (!snmp_int(w, c, cut, &v, "snmp: bad request-id"))
+        if (!snmp_int(w, c, miss, &v, "snmp: bad request-id"))
             return false;
         w->ev.has_request_id = true;
         w->ev.request_id = v;
-        if (!snmp_int(w, c, cut, &v, "snmp: bad error-status") ||
-            !snmp_int(w, c, cut, &v, "snmp: bad error-index"))
+        if (!snmp_int(w, c, miss, &v, "snmp: bad error-status") ||
+            !snmp_int(w, c, miss, &v, "snmp: bad error-index"))
             return false;
     }
-    if (!snmp_varbinds(w, c, cut))
+    if (!snmp_varbinds(w, c, miss))
         return false;
     return snmp_end(w, c, "snmp: extra bytes after the PDU fields");
 }
 
 /* The PDUs choice: sets pdu_type, marks the event ready, walks the PDU. */
-static bool snmp_pdu(struct snmp_walk *w, struct cursor *c, bool cut)
+static bool snmp_pdu(struct snmp_walk *w, struct cursor *c, size_t miss)
 {
     struct cursor peek = *c;
     struct ber_tlv t;
-    bool pcut;
+    size_t pmiss;
     int r = ber_read_hdr(&peek, &t);
     if (r)
-        return snmp_fail(w, r, cut, "snmp: bad PDU header");
+        return snmp_fail(w, r, miss, "snmp: bad PDU header");
     if (t.cls != BER_CLASS_CONTEXT || !t.constructed)
-        return snmp_fail(w, BER_MALFORMED, cut, "snmp: PDU is not a context-specific SEQUENCE");
+        return snmp_fail(w, BER_MALFORMED, miss, "snmp: PDU is not a context-specific SEQUENCE");
     w->ev.pdu_type = t.tag <= SNMP_PDU_REPORT ? (uint8_t)t.tag : SNMP_PDU_UNKNOWN;
     w->ready = true;
     if (w->ev.pdu_type == SNMP_PDU_UNKNOWN)
-        return snmp_fail(w, BER_MALFORMED, cut, "snmp: unknown PDU type");
-    if (!snmp_open(w, c, cut, BER_CLASS_CONTEXT, t.tag, &t, &pcut, "snmp: PDU length"))
+        return snmp_fail(w, BER_MALFORMED, miss, "snmp: unknown PDU type");
+    if (!snmp_open(w, c, miss, BER_CLASS_CONTEXT, t.tag, &t, &pmiss, "snmp: PDU length"))
         return false;
-    return snmp_pdu_body(w, &t.val, pcut);
+    return snmp_pdu_body(w, &t.val, pmiss);
 }
 
 /* v1/v2c: community and PDU (c = the message after the version). */
-static bool snmp_community_msg(struct snmp_walk *w, struct cursor *c, bool cut)
+static bool snmp_community_msg(struct snmp_walk *w, struct cursor *c, size_t miss)
 {
-    if (!snmp_octets(w, c, cut, &w->ev.community, &w->ev.community_len,
-                     "snmp: community is not an OCTET STRING"))
+    if (!snmp_octets(w, c, miss, &w->ev.community, &w->ev.community_len,
+                     "snmp: bad community"))
         return false;
-    if (!snmp_pdu(w, c, cut))
+    if (!snmp_pdu(w, c, miss))
         return false;
     return snmp_end(w, c, "snmp: extra bytes after the PDU");
 }
 
-/* UsmSecurityParameters inside msgSecurityParameters (whole, so never cut). */
+/* UsmSecurityParameters inside msgSecurityParameters (whole, so nothing is missing). */
 static bool snmp_usm(struct snmp_walk *w, const uint8_t *p, size_t len)
 {
     struct cursor c;
     struct ber_tlv seq;
     const uint8_t *s;
-    size_t n;
+    size_t n, miss;
     int64_t v;
-    bool cut;
 
     cur_init(&c, p, len);
-    if (!snmp_open(w, &c, false, BER_CLASS_UNIVERSAL, BER_TAG_SEQUENCE, &seq, &cut,
+    if (!snmp_open(w, &c, 0, BER_CLASS_UNIVERSAL, BER_TAG_SEQUENCE, &seq, &miss,
                    "snmp: bad USM security parameters") ||
-        !snmp_octets(w, &seq.val, false, &s, &n, "snmp: bad USM engine id") ||
-        !snmp_int(w, &seq.val, false, &v, "snmp: bad USM engine boots") ||
-        !snmp_int(w, &seq.val, false, &v, "snmp: bad USM engine time") ||
-        !snmp_octets(w, &seq.val, false, &w->ev.user, &w->ev.user_len,
-                     "snmp: bad USM user name") ||
-        !snmp_octets(w, &seq.val, false, &s, &n, "snmp: bad USM auth parameters") ||
-        !snmp_octets(w, &seq.val, false, &s, &n, "snmp: bad USM priv parameters") ||
+        !snmp_octets(w, &seq.val, 0, &s, &n, "snmp: bad USM engine id") ||
+        !snmp_int(w, &seq.val, 0, &v, "snmp: bad USM engine boots") ||
+        !snmp_int(w, &seq.val, 0, &v, "snmp: bad USM engine time") ||
+        !snmp_octets(w, &seq.val, 0, &w->ev.user, &w->ev.user_len, "snmp: bad USM user name") ||
+        !snmp_octets(w, &seq.val, 0, &s, &n, "snmp: bad USM auth parameters") ||
+        !snmp_octets(w, &seq.val, 0, &s, &n, "snmp: bad USM priv parameters") ||
         !snmp_end(w, &seq.val, "snmp: extra bytes in USM parameters"))
         return false;
     return snmp_end(w, &c, "snmp: extra bytes after USM parameters");
 }
 
 /* v3 (c = the message after msgVersion). */
-static bool snmp_v3_msg(struct snmp_walk *w, struct cursor *c, bool cut)
+static bool snmp_v3_msg(struct snmp_walk *w, struct cursor *c, size_t miss)
 {
     struct ber_tlv g, t;
-    bool gcut, scut;
+    size_t gmiss, smiss;
     int64_t id, max_size, model;
     const uint8_t *p;
     size_t n;
 
-    if (!snmp_open(w, c, cut, BER_CLASS_UNIVERSAL, BER_TAG_SEQUENCE, &g, &gcut,
+    if (!snmp_open(w, c, miss, BER_CLASS_UNIVERSAL, BER_TAG_SEQUENCE, &g, &gmiss,
                    "snmp: bad msgGlobalData") ||
-        !snmp_int(w, &g.val, gcut, &id, "snmp: bad msgID") ||
-        !snmp_int(w, &g.val, gcut, &max_size, "snmp: bad msgMaxSize") ||
-        !snmp_octets(w, &g.val, gcut, &p, &n, "snmp: bad msgFlags") ||
-        !snmp_int(w, &g.val, gcut, &model, "snmp: bad msgSecurityModel"))
+        !snmp_int(w, &g.val, gmiss, &id, "snmp: bad msgID") ||
+        !snmp_int(w, &g.val, gmiss, &max_size, "snmp: bad msgMaxSize") ||
+        !snmp_octets(w, &g.val, gmiss, &p, &n, "snmp: bad msgFlags") ||
+        !snmp_int(w, &g.val, gmiss, &model, "snmp: bad msgSecurityModel"))
         return false;
     if (id < 0 || id > INT32_MAX)
-        return snmp_fail(w, BER_MALFORMED, cut, "snmp: msgID out of range");
+        return snmp_fail(w, BER_MALFORMED, miss, "snmp: msgID out of range");
     if (n != 1)
-        return snmp_fail(w, BER_MALFORMED, cut, "snmp: msgFlags is not one byte");
+        return snmp_fail(w, BER_MALFORMED, miss, "snmp: msgFlags is not one byte");
     if (!snmp_end(w, &g.val, "snmp: extra bytes in msgGlobalData"))
         return false;
     w->ev.msg_id = (uint32_t)id;
     w->ev.msg_flags = p[0];
 
-    if (!snmp_octets(w, c, cut, &p, &n, "snmp: bad msgSecurityParameters"))
+    if (!snmp_octets(w, c, miss, &p, &n, "snmp: bad msgSecurityParameters"))
         return false;
     if (model == 3 && !snmp_usm(w, p, n))
         return false;
@@ -260,18 +266,18 @@ static bool snmp_v3_msg(struct snmp_walk *w, struct cursor *c, bool cut)
     struct cursor peek = *c;
     int r = ber_read_hdr(&peek, &t);
     if (r)
-        return snmp_fail(w, r, cut, "snmp: bad msgData");
+        return snmp_fail(w, r, miss, "snmp: bad msgData");
     if (ber_is(&t, BER_CLASS_UNIVERSAL, false, BER_TAG_OCTET_STRING)) {
         w->ev.pdu_type = SNMP_PDU_ENCRYPTED;
         w->ready = true;
-        if (!snmp_octets(w, c, cut, &p, &n, "snmp: bad encryptedPDU"))
+        if (!snmp_octets(w, c, miss, &p, &n, "snmp: bad encryptedPDU"))
             return false;
     } else {
-        if (!snmp_open(w, c, cut, BER_CLASS_UNIVERSAL, BER_TAG_SEQUENCE, &t, &scut,
+        if (!snmp_open(w, c, miss, BER_CLASS_UNIVERSAL, BER_TAG_SEQUENCE, &t, &smiss,
                        "snmp: msgData is neither ScopedPDU nor encryptedPDU") ||
-            !snmp_octets(w, &t.val, scut, &p, &n, "snmp: bad contextEngineID") ||
-            !snmp_octets(w, &t.val, scut, &p, &n, "snmp: bad contextName") ||
-            !snmp_pdu(w, &t.val, scut) || !snmp_end(w, &t.val, "snmp: extra bytes in ScopedPDU"))
+            !snmp_octets(w, &t.val, smiss, &p, &n, "snmp: bad contextEngineID") ||
+            !snmp_octets(w, &t.val, smiss, &p, &n, "snmp: bad contextName") ||
+            !snmp_pdu(w, &t.val, smiss) || !snmp_end(w, &t.val, "snmp: extra bytes in ScopedPDU"))
             return false;
     }
     return snmp_end(w, c, "snmp: extra bytes after msgData");
@@ -281,29 +287,33 @@ static enum dis_result snmp_parse(struct dis_ctx *ctx, void *state, struct curso
 {
     struct snmp_walk w = {.ctx = ctx, .res = DIS_OK};
     struct ber_tlv msg;
-    bool cut;
+    size_t miss;
     int64_t version;
     int r;
 
     (void)state;
-    r = ber_open(c, BER_CLASS_UNIVERSAL, true, BER_TAG_SEQUENCE, &msg, &cut);
+    r = ber_open(c, BER_CLASS_UNIVERSAL, true, BER_TAG_SEQUENCE, &msg, &miss);
     if (r == BER_TRUNCATED && cur_peek(c, 0) == 0x30)
         return DIS_TRUNCATED;
     if (r)
         return DIS_NOT_MINE;
     r = ber_read_int(&msg.val, &version);
-    if (r == BER_TRUNCATED && cut)
+    if (r == BER_TRUNCATED && miss > 0)
         return DIS_TRUNCATED;
     if (r || (version != SNMP_V1 && version != SNMP_V2C && version != SNMP_V3))
         return DIS_NOT_MINE;
+    if (msg.len > SNMP_MAX_MSG) {
+        ctx->error = "snmp: message longer than a UDP datagram";
+        return DIS_MALFORMED;
+    }
     w.ev.version = (uint8_t)version;
     w.ev.pdu_type = SNMP_PDU_UNKNOWN;
 
-    bool ok = version == SNMP_V3 ? snmp_v3_msg(&w, &msg.val, cut)
-                                 : snmp_community_msg(&w, &msg.val, cut);
+    bool ok = version == SNMP_V3 ? snmp_v3_msg(&w, &msg.val, miss)
+                                 : snmp_community_msg(&w, &msg.val, miss);
     if (ok && cur_left(c) > 0)
-        snmp_fail(&w, BER_MALFORMED, false, "snmp: bytes after the message");
-    else if (ok && cut)
+        snmp_fail(&w, BER_MALFORMED, 0, "snmp: bytes after the message");
+    else if (ok && miss > 0)
         w.res = DIS_TRUNCATED; /* whole as far as it goes, but the message was longer */
 
     if (w.ready) {
@@ -355,9 +365,9 @@ const struct dissector snmp_dissector = {
 const char *snmp_pdu_name(uint8_t pdu_type)
 {
     static const char *const names[] = {
-        [SNMP_PDU_GET] = "get_request",     [SNMP_PDU_GETNEXT] = "get_next_request",
+        [SNMP_PDU_GET] = "get_request",       [SNMP_PDU_GETNEXT] = "get_next_request",
         [SNMP_PDU_RESPONSE] = "get_response", [SNMP_PDU_SET] = "set_request",
-        [SNMP_PDU_TRAP_V1] = "trap_v1",     [SNMP_PDU_GETBULK] = "get_bulk_request",
+        [SNMP_PDU_TRAP_V1] = "trap_v1",       [SNMP_PDU_GETBULK] = "get_bulk_request",
         [SNMP_PDU_INFORM] = "inform_request", [SNMP_PDU_TRAP_V2] = "trap_v2",
         [SNMP_PDU_REPORT] = "report",
     };
@@ -405,8 +415,7 @@ json_t *snmp_event_json(const struct ev_snmp *e)
     if (e->has_request_id)
         ok = ok && json_object_set_new(o, "request_id", json_integer(e->request_id)) == 0;
     if (e->pdu_type != SNMP_PDU_ENCRYPTED)
-        ok = ok &&
-             json_object_set_new(o, "varbind_count", json_integer(e->varbind_count)) == 0;
+        ok = ok && json_object_set_new(o, "varbind_count", json_integer(e->varbind_count)) == 0;
     if (e->version == SNMP_V3) {
         ok = ok && json_object_set_new(o, "msg_id", json_integer(e->msg_id)) == 0;
         ok = ok && json_object_set_new(o, "security_level",

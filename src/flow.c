@@ -109,8 +109,7 @@ static uint64_t splitmix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
-static int addr_port_cmp(const struct tw_addr *a, uint16_t ap, const struct tw_addr *b,
-                         uint16_t bp)
+static int addr_port_cmp(const struct tw_addr *a, uint16_t ap, const struct tw_addr *b, uint16_t bp)
 {
     if (a->family != b->family)
         return a->family < b->family ? -1 : 1;
@@ -229,7 +228,7 @@ struct flow_table *flow_table_new(const struct flow_limits *lim, flow_end_fn end
         t->lim.max_flows = 1u << 30;
 
     uint64_t closing = t->lim.tcp_established_us < FLOW_CLOSING_MAX_US ? t->lim.tcp_established_us
-                                                                      : FLOW_CLOSING_MAX_US;
+                                                                       : FLOW_CLOSING_MAX_US;
     uint64_t m = t->lim.tcp_new_us;
     if (t->lim.tcp_established_us < m)
         m = t->lim.tcp_established_us;
@@ -263,22 +262,24 @@ struct flow_table *flow_table_new(const struct flow_limits *lim, flow_end_fn end
     return t;
 }
 
+void flow_table_end_all(struct flow_table *t)
+{
+    while (t->lru_tail)
+        flow_end(t, t->lru_tail, FLOW_END_SHUTDOWN);
+}
+
 struct flow_table *flow_table_free(struct flow_table *t)
 {
     if (!t)
         return NULL;
-    while (t->lru_tail)
-        flow_end(t, t->lru_tail, FLOW_END_SHUTDOWN);
+    flow_table_end_all(t);
     free(t->buckets);
     free(t->pool);
     free(t);
     return NULL;
 }
 
-const struct flow_stats *flow_table_stats(const struct flow_table *t)
-{
-    return &t->stats;
-}
+const struct flow_stats *flow_table_stats(const struct flow_table *t) { return &t->stats; }
 
 static bool vlan_eq(const struct flow *f, const struct packet *p, uint8_t vlan_count)
 {

@@ -106,6 +106,8 @@ typedef void (*flow_end_fn)(void *user, struct flow *f, enum flow_end_reason why
 struct flow_table;
 
 struct flow_table *flow_table_new(const struct flow_limits *lim, flow_end_fn end, void *user);
+/* Ends every flow (FLOW_END_SHUTDOWN), oldest first; the table stays usable. */
+void flow_table_end_all(struct flow_table *t);
 /* Ends every flow (FLOW_END_SHUTDOWN) and frees the table; NULL-safe, returns NULL. */
 struct flow_table *flow_table_free(struct flow_table *t);
 

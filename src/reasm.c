@@ -46,10 +46,7 @@ struct reasm_seg {
 /* A segment longer than this cannot be ordered modulo 2^32; real ones are < 64 KiB. */
 #define REASM_MAX_SEG_LEN (1u << 30)
 
-static int32_t seq_diff(uint32_t a, uint32_t b)
-{
-    return (int32_t)(a - b);
-}
+static int32_t seq_diff(uint32_t a, uint32_t b) { return (int32_t)(a - b); }
 
 void reasm_ctx_init(struct reasm_ctx *ctx, const struct reasm_limits *lim)
 {
@@ -321,8 +318,8 @@ static void take_out_of_order(struct reasm_ctx *ctx, struct reasm_dir *rd, int d
         return;
     }
 
-    bool flow_cap = rd->held_bytes + bytes > ctx->lim.dir_cap ||
-                    rd->held_segs + pieces > ctx->lim.max_segs;
+    bool flow_cap =
+        rd->held_bytes + bytes > ctx->lim.dir_cap || rd->held_segs + pieces > ctx->lim.max_segs;
     bool global_cap = !flow_cap && ctx->stats.held_bytes + bytes > ctx->lim.global_cap;
     if (!flow_cap && !global_cap) {
         if (fill_holes(ctx, rd, seq, data, len, true, NULL, NULL, NULL, NULL)) {
@@ -339,8 +336,7 @@ static void take_out_of_order(struct reasm_ctx *ctx, struct reasm_dir *rd, int d
 }
 
 void reasm_segment(struct reasm_ctx *ctx, struct reasm_dir *rd, int dir, uint32_t seq,
-                   uint8_t tcp_flags, const uint8_t *data, size_t len,
-                   const struct reasm_cb *cb)
+                   uint8_t tcp_flags, const uint8_t *data, size_t len, const struct reasm_cb *cb)
 {
     /* TH_* values as in packet.h, repeated to keep this header-independent */
     const uint8_t fin = 0x01, syn = 0x02, rst = 0x04;

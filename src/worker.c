@@ -531,7 +531,7 @@ static void worker_tick(struct worker *w, uint64_t ts)
         if (w->next_stats_ts == 0) {
             w->next_stats_ts = ts + iv;
         } else if (ts >= w->next_stats_ts) {
-            worker_emit_stats(w, ts);
+            worker_emit_stats(w, w->next_stats_ts); /* stamped at the interval's end */
             while (w->next_stats_ts <= ts)
                 w->next_stats_ts += iv;
         }
@@ -589,19 +589,7 @@ void worker_packet(struct worker *w, const uint8_t *data, size_t caplen, size_t 
 void worker_finish(struct worker *w)
 {
     /* End every flow now so that stream ends and final events precede the stats. */
-    struct flow_table *old = w->flows;
-    struct flow_limits fl = {
-        .max_flows = (size_t)w->cfg->max_flows,
-        .tcp_new_us = (uint64_t)w->cfg->flow_timeout_tcp_new * 1000000,
-        .tcp_established_us = (uint64_t)w->cfg->flow_timeout_tcp_established * 1000000,
-        .tcp_closed_us = (uint64_t)w->cfg->flow_timeout_tcp_closed * 1000000,
-        .udp_us = (uint64_t)w->cfg->flow_timeout_udp * 1000000,
-    };
-    struct flow_stats fs = *flow_table_stats(old);
-    w->flows = NULL;
-    flow_table_free(old);
-    w->flows = flow_table_new(&fl, on_flow_end, w);
-    w->c.flows_total = fs.created;
+    flow_table_end_all(w->flows);
     worker_emit_stats(w, 0);
     output_flush(w->out);
 }
@@ -680,12 +668,7 @@ void worker_emit_stats(struct worker *w, uint64_t ts_us)
     if (w->dec.defrag)
         json_object_set_new(s, "defrag", stats_defrag_json(defrag_stats(w->dec.defrag),
                                                            defrag_pending(w->dec.defrag)));
-    if (w->flows) {
-        struct flow_stats fs = *flow_table_stats(w->flows);
-        if (w->c.flows_total > fs.created)
-            fs.created = w->c.flows_total;
-        json_object_set_new(s, "flow", stats_flow_json(&fs));
-    }
+    json_object_set_new(s, "flow", stats_flow_json(flow_table_stats(w->flows)));
     json_object_set_new(s, "tcp", stats_reasm_json(&w->reasm.stats));
     json_t *st = json_object();
     json_object_set_new(st, "buffered_bytes", json_integer((json_int_t)w->stream_bytes));
@@ -737,10 +720,7 @@ uint64_t worker_decode_errors(const struct worker *w)
 
 uint64_t worker_flows(const struct worker *w)
 {
-    if (!w->flows)
-        return w->c.flows_total;
-    uint64_t n = flow_table_stats(w->flows)->created;
-    return n > w->c.flows_total ? n : w->c.flows_total;
+    return flow_table_stats(w->flows)->created;
 }
 
 static int evtype_cmp(const void *a, const void *b)

@@ -26,7 +26,6 @@ struct worker_counters {
     uint64_t flow_alloc_failed;
     uint64_t stream_dropped_bytes; /* stream bytes no dissector buffer could take */
     uint64_t serialize_failed;
-    uint64_t flows_total;          /* flows created, kept across table rebuilds */
 };
 
 struct worker;

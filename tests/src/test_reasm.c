@@ -11,8 +11,8 @@
 #include "packet.h"
 #include "reasm.h"
 
-#define SINK_MAX  (1u << 17)
-#define MAX_SEGS  4096
+#define SINK_MAX (1u << 17)
+#define MAX_SEGS 4096
 
 struct gap_note {
     size_t at; /* delivered bytes before the gap */
@@ -185,12 +185,10 @@ static void check_order(size_t n, size_t maxlen, uint32_t isn, enum order how, u
     reasm_segment(&ctx, &rd, 1, isn, TH_SYN, NULL, 0, &cb);
     for (size_t i = 0; i < norder; i++) {
         const struct seg *s = &segs[order[i]];
-        reasm_segment(&ctx, &rd, 1, isn + 1 + (uint32_t)s->off, TH_ACK, text + s->off, s->len,
-                      &cb);
+        reasm_segment(&ctx, &rd, 1, isn + 1 + (uint32_t)s->off, TH_ACK, text + s->off, s->len, &cb);
         cr_assert_eq(k.ends, 0);
     }
-    cr_assert_eq(k.len, n, "order %d seed %u isn %#x: %zu of %zu bytes", how, seed, isn, k.len,
-                 n);
+    cr_assert_eq(k.len, n, "order %d seed %u isn %#x: %zu of %zu bytes", how, seed, isn, k.len, n);
     cr_assert(memcmp(k.buf, text, n) == 0, "order %d seed %u: stream differs", how, seed);
     cr_assert_eq(k.gap_total, 0);
     cr_assert_eq(k.data_dir_bad, 0);
@@ -212,15 +210,9 @@ static void check_order(size_t n, size_t maxlen, uint32_t isn, enum order how, u
     free(text);
 }
 
-Test(reasm, in_order)
-{
-    check_order(5000, 300, 1000, ORD_IN, 1);
-}
+Test(reasm, in_order) { check_order(5000, 300, 1000, ORD_IN, 1); }
 
-Test(reasm, reversed)
-{
-    check_order(5000, 300, 1000, ORD_REVERSED, 2);
-}
+Test(reasm, reversed) { check_order(5000, 300, 1000, ORD_REVERSED, 2); }
 
 Test(reasm, shuffled_seeds)
 {
@@ -279,8 +271,8 @@ Test(reasm, overlapping_retransmits_first_wins)
         reasm_segment(&ctx, &rd, 0, isn, TH_SYN, NULL, 0, &cb);
         for (size_t i = 0; i < nsegs; i++) {
             size_t j = order[i];
-            reasm_segment(&ctx, &rd, 0, isn + 1 + (uint32_t)segs[j].off, TH_ACK,
-                          text + segs[j].off, segs[j].len, &cb);
+            reasm_segment(&ctx, &rd, 0, isn + 1 + (uint32_t)segs[j].off, TH_ACK, text + segs[j].off,
+                          segs[j].len, &cb);
             fed[j] = true;
             /* a run of fed segments around j; a range inside it */
             size_t lo = j, hi = j;
@@ -321,8 +313,8 @@ Test(reasm, held_data_wins_over_later_copy)
     struct reasm_cb cb = cb_for(&k);
 
     reasm_segment(&ctx, &rd, 0, 99, TH_SYN, NULL, 0, &cb);
-    reasm_segment(&ctx, &rd, 0, 105, 0, (const uint8_t *)"XYZ", 3, &cb);       /* 105..108 */
-    reasm_segment(&ctx, &rd, 0, 110, 0, (const uint8_t *)"Q", 1, &cb);         /* 110 */
+    reasm_segment(&ctx, &rd, 0, 105, 0, (const uint8_t *)"XYZ", 3, &cb); /* 105..108 */
+    reasm_segment(&ctx, &rd, 0, 110, 0, (const uint8_t *)"Q", 1, &cb);   /* 110 */
     cr_assert_eq(k.len, 0);
     cr_assert_eq(ctx.stats.out_of_order, 2);
     reasm_segment(&ctx, &rd, 0, 100, 0, (const uint8_t *)"abcdefghijklm", 13, &cb); /* 100..113 */
@@ -332,8 +324,8 @@ Test(reasm, held_data_wins_over_later_copy)
     cr_assert_eq(ctx.stats.held_bytes, 0);
 
     /* a later out-of-order copy overlapping a held piece is trimmed around it */
-    reasm_segment(&ctx, &rd, 0, 120, 0, (const uint8_t *)"1234", 4, &cb);      /* 120..124 */
-    reasm_segment(&ctx, &rd, 0, 118, 0, (const uint8_t *)"ab____cd", 8, &cb);  /* 118..126 */
+    reasm_segment(&ctx, &rd, 0, 120, 0, (const uint8_t *)"1234", 4, &cb);     /* 120..124 */
+    reasm_segment(&ctx, &rd, 0, 118, 0, (const uint8_t *)"ab____cd", 8, &cb); /* 118..126 */
     cr_assert_eq(rd.held_bytes, 8);
     cr_assert_eq(rd.held_segs, 3);
     cr_assert_eq(ctx.stats.overlaps_diff, 2);
@@ -374,8 +366,7 @@ Test(reasm, hole_reported_on_flush)
             if (order[i] == miss)
                 continue;
             const struct seg *s = &segs[order[i]];
-            reasm_segment(&ctx, &rd, 0, isn + 1 + (uint32_t)s->off, 0, text + s->off, s->len,
-                          &cb);
+            reasm_segment(&ctx, &rd, 0, isn + 1 + (uint32_t)s->off, 0, text + s->off, s->len, &cb);
         }
         cr_assert_eq(k.len, segs[miss].off);
         cr_assert_eq(k.ends, 0);
@@ -394,8 +385,8 @@ Test(reasm, hole_reported_on_flush)
         cr_assert_eq(ctx.stats.held_bytes, 0);
 
         /* ended: later segments and flushes do nothing */
-        reasm_segment(&ctx, &rd, 0, isn + 1 + (uint32_t)segs[miss].off, 0,
-                      text + segs[miss].off, segs[miss].len, &cb);
+        reasm_segment(&ctx, &rd, 0, isn + 1 + (uint32_t)segs[miss].off, 0, text + segs[miss].off,
+                      segs[miss].len, &cb);
         reasm_flush(&ctx, &rd, 0, &cb);
         cr_assert_eq(k.ends, 1);
         cr_assert_eq(k.len, n - segs[miss].len);
@@ -644,8 +635,7 @@ Test(reasm, caps_account_every_byte)
         reasm_segment(&ctx, &rd, 0, seed, TH_SYN, NULL, 0, &cb);
         for (size_t i = 0; i < nsegs; i++) {
             const struct seg *s = &segs[order[i]];
-            reasm_segment(&ctx, &rd, 0, seed + 1 + (uint32_t)s->off, 0, text + s->off, s->len,
-                          &cb);
+            reasm_segment(&ctx, &rd, 0, seed + 1 + (uint32_t)s->off, 0, text + s->off, s->len, &cb);
             cr_assert_leq(rd.held_bytes, 300);
             cr_assert_leq(rd.held_segs, 8);
         }
