@@ -48,14 +48,13 @@ def main(argv):
         f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
         t = g.BASE
         for i in range(copies):
-            a, b = 10 + (i >> 16) % 200, (i >> 8) & 0xFF
+            b = (i >> 8) & 0xFF
             net = "10.%d.%d" % (b, i & 0xFF)
             frames = []
             for _, fr in g.snmp_sample():
                 frames.append(fr)
-            frames += tcp_session(net + ".20", 40000 + i % 20000, net + ".1", 80, http)
-            frames += tcp_session(net + ".21", 41000 + i % 20000, net + ".1", 23, telnet)
-            del a
+            frames += tcp_session(net + ".20", net + ".1", 40000 + i % 20000, 80, http)
+            frames += tcp_session(net + ".21", net + ".1", 41000 + i % 20000, 23, telnet)
             for fr in frames:
                 # shift the IPv4 addresses of the sample into this copy's /24
                 fr = fr.replace(b"\x0a\x01\x01", bytes([10, b, i & 0xFF]))

@@ -45,7 +45,8 @@ static void usage(FILE *out)
             "  -h, --help               this help\n"
             "\n"
             "Exit status: 0 success, 1 runtime failure (unreadable or truncated capture),\n"
-            "2 usage or configuration error. See tollwatch(8) and docs/.\n");
+            "2 usage or configuration error. Signals: INT/TERM stop and flush, USR1 writes\n"
+            "a stats event, HUP reloads the configuration and signatures. See tollwatch(8).\n");
 }
 
 static void on_stop(int sig)
@@ -60,16 +61,26 @@ static void on_usr1(int sig)
     pipeline_request_stats();
 }
 
+static void on_hup(int sig)
+{
+    (void)sig;
+    pipeline_request_reload();
+}
+
 static void install_signals(void)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sigemptyset(&sa.sa_mask);
+    /* INT/TERM interrupt a blocked read (stdin) so that the stop is prompt */
     sa.sa_handler = on_stop;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sa.sa_flags = SA_RESTART; /* USR1/HUP must not cut a read from a pipe short */
     sa.sa_handler = on_usr1;
     sigaction(SIGUSR1, &sa, NULL);
+    sa.sa_handler = on_hup;
+    sigaction(SIGHUP, &sa, NULL);
     sa.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &sa, NULL);
 }
@@ -216,6 +227,7 @@ int main(int argc, char **argv)
     install_signals();
 
     struct pipeline_opts po = {
+        .config_path = config_path,
         .files = files,
         .nfiles = nfiles,
         .bpf = bpf,

@@ -28,6 +28,13 @@ struct output {
 int output_open(const struct sensor_config *cfg, const char *eve_target, struct output **ret,
                 char *err, size_t errlen)
 {
+    if (cfg->redis_enabled) {
+        /* Refuse rather than drop events silently until the sink exists. */
+        snprintf(err, errlen, "%s: outputs.redis.enabled: the Redis output is not available in "
+                              "this version (use outputs.eve)",
+                 cfg->source ? cfg->source : "config");
+        return -ENOTSUP;
+    }
     struct output *o = calloc(1, sizeof(*o));
     if (!o)
         return -ENOMEM;

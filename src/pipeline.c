@@ -24,6 +24,12 @@
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t stats_requested;
+static volatile sig_atomic_t reload_requested;
+
+void pipeline_request_reload(void)
+{
+    reload_requested = 1;
+}
 
 void pipeline_request_stop(void)
 {
@@ -71,6 +77,50 @@ static void progress_show(struct progress *pg, pcap_t *p, const char *name, cons
         fputc('\n', stderr);
 }
 
+/* Configurations loaded by SIGHUP; the one in force and its predecessor. */
+static struct sensor_config *reloaded_cfg;
+
+static void pipeline_reload(struct worker *w, const struct pipeline_opts *opts)
+{
+    char err[1024];
+    struct sensor_config *cfg = NULL;
+    int r = opts->config_path ? config_load(opts->config_path, &cfg, err, sizeof(err))
+                              : ((cfg = config_defaults()) ? 0 : -ENOMEM);
+    if (r < 0) {
+        fprintf(stderr, "tollwatch: reload failed, keeping the running configuration: %s\n",
+                r == -ENOMEM ? "out of memory" : err);
+        return;
+    }
+    if (worker_reload(w, cfg, err, sizeof(err)) < 0) {
+        fprintf(stderr, "tollwatch: reload failed, keeping the running configuration: %s\n",
+                err);
+        config_free(cfg);
+        return;
+    }
+    config_free(reloaded_cfg);
+    reloaded_cfg = cfg;
+    if (opts->verbose)
+        fprintf(stderr, "tollwatch: configuration and signatures reloaded\n");
+}
+
+/* Validates the filter once, before any output is produced. */
+static int check_filter(const char *bpf, char *err, size_t errlen)
+{
+    pcap_t *dead = pcap_open_dead(DLT_EN10MB, 65535);
+    struct bpf_program prog;
+    int r = 0;
+    if (!dead)
+        return 0;
+    if (pcap_compile(dead, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+        snprintf(err, errlen, "filter '%s': %s", bpf, pcap_geterr(dead));
+        r = -1;
+    } else {
+        pcap_freecode(&prog);
+    }
+    pcap_close(dead);
+    return r;
+}
+
 /* Reads one file into w. 0 read to the end (or stopped), 1 unreadable or cut short, 2 setup. */
 static int run_file(struct worker *w, const char *path, const struct pipeline_opts *opts,
                     char *err, size_t errlen)
@@ -79,7 +129,11 @@ static int run_file(struct worker *w, const char *path, const struct pipeline_op
     const char *name = strcmp(path, "-") == 0 ? "stdin" : path;
     pcap_t *p = pcap_open_offline(path, errbuf);
     if (!p) {
-        fprintf(stderr, "tollwatch: %s: %s\n", name, errbuf);
+        /* libpcap's message may already start with the path */
+        if (strncmp(errbuf, path, strlen(path)) == 0)
+            fprintf(stderr, "tollwatch: %s\n", errbuf);
+        else
+            fprintf(stderr, "tollwatch: %s: %s\n", name, errbuf);
         return 1;
     }
     int lt = pcap_datalink(p);
@@ -123,6 +177,10 @@ static int run_file(struct worker *w, const char *path, const struct pipeline_op
                 stats_requested = 0;
                 worker_emit_stats(w, 0);
             }
+            if (reload_requested) {
+                reload_requested = 0;
+                pipeline_reload(w, opts);
+            }
             if (stop_requested)
                 break;
             if ((n & 1023) == 0)
@@ -133,6 +191,8 @@ static int run_file(struct worker *w, const char *path, const struct pipeline_op
             break;
         if (r == 0)
             continue;
+        if (stop_requested) /* a read interrupted by SIGINT/SIGTERM */
+            break;
         fprintf(stderr, "tollwatch: %s: cut short after packet %llu: %s\n", name,
                 (unsigned long long)n, pcap_geterr(p));
         rc = 1;
@@ -148,6 +208,8 @@ int pipeline_run_offline(const struct sensor_config *cfg, struct output *out,
                          size_t errlen)
 {
     memset(res, 0, sizeof(*res));
+    if (opts->bpf && check_filter(opts->bpf, err, errlen) < 0)
+        return 2;
     struct worker *w = worker_new(cfg, out, err, errlen);
     if (!w)
         return 2;
@@ -173,5 +235,6 @@ int pipeline_run_offline(const struct sensor_config *cfg, struct output *out,
     res->output_failures = output_get_stats(out)->failures;
     worker_event_summary(w, res->events, sizeof(res->events));
     worker_free(w);
+    reloaded_cfg = config_free(reloaded_cfg);
     return rc;
 }

@@ -17,6 +17,7 @@ struct sensor_config;
 struct output;
 
 struct pipeline_opts {
+    const char *config_path; /* reloaded on SIGHUP; NULL = built-in defaults */
     const char *const *files;
     int nfiles;
     const char *bpf;
@@ -45,3 +46,5 @@ int pipeline_run_offline(const struct sensor_config *cfg, struct output *out,
 
 void pipeline_request_stop(void);
 void pipeline_request_stats(void);
+/* Reload the configuration and signatures before the next packet (SIGHUP). */
+void pipeline_request_reload(void);

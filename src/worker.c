@@ -78,7 +78,8 @@ struct worker {
     size_t stream_bytes;     /* bytes in all stream buffers */
     size_t stream_cap;
 
-    uint64_t last_ts;
+    uint64_t last_ts;        /* latest packet time seen (timers) */
+    uint64_t pkt_ts;         /* time of the packet being processed (events) */
     uint64_t next_stats_ts;
     uint64_t next_expire_ts;
     uint64_t pkt_in_file;
@@ -208,8 +209,10 @@ static void app_decide(struct worker *w, struct flow *f, int dir, const uint8_t 
             app_claim(w, f, i);
             if (f->app_state == FLOW_APP_CLAIMED)
                 return;
+        } else if (f->proto == 6) {
+            f->app_rejected |= 1u << i; /* a stream that starts wrong stays wrong */
         } else {
-            f->app_rejected |= 1u << i;
+            port_candidate = true; /* UDP: the next datagram gets its own probe */
         }
     }
     if (!f->ndpi_done)
@@ -267,7 +270,7 @@ static size_t app_parse(struct worker *w, struct flow *f, int dir, const uint8_t
     const struct dissector *d = f->dis;
     size_t i = dis_index(d);
     struct dis_ctx ctx = {
-        .w = w, .flow = f, .dir = dir, .ts_us = w->last_ts, .gap = gap,
+        .w = w, .flow = f, .dir = dir, .ts_us = w->pkt_ts, .gap = gap,
     };
     struct cursor c;
     cur_init(&c, data, len);
@@ -284,7 +287,7 @@ static size_t app_parse(struct worker *w, struct flow *f, int dir, const uint8_t
         case DIS_TRUNCATED:
             return len;
         case DIS_MALFORMED:
-            emit_anomaly(w, f, dir, w->last_ts, ctx.error, "malformed");
+            emit_anomaly(w, f, dir, w->pkt_ts, ctx.error, "malformed");
             return len;
         case DIS_NOT_MINE:
             app_detach(w, f);
@@ -377,7 +380,7 @@ static void on_stream_end(void *user, int dir, bool reset)
     if (f->app_state != FLOW_APP_CLAIMED || !f->dis->end)
         return;
     struct dis_ctx ctx = {
-        .w = su->w, .flow = f, .dir = dir, .ts_us = su->w->last_ts,
+        .w = su->w, .flow = f, .dir = dir, .ts_us = su->w->pkt_ts,
     };
     f->dis->end(&ctx, f->dis_state, reset);
 }
@@ -386,6 +389,8 @@ static void on_flow_end(void *user, struct flow *f, enum flow_end_reason why)
 {
     struct worker *w = user;
     (void)why;
+    uint64_t saved_ts = w->pkt_ts;
+    w->pkt_ts = w->last_ts; /* a flow ends at the latest time seen, not at its last packet */
     struct stream_user su = {.w = w, .f = f};
     struct reasm_cb cb = {.data = on_stream_data, .end = on_stream_end, .user = &su};
     if (f->app_state == FLOW_APP_UNDECIDED) {
@@ -408,6 +413,7 @@ static void on_flow_end(void *user, struct flow *f, enum flow_end_reason why)
     f->dis = NULL;
     sbuf_release(w, f, 0);
     sbuf_release(w, f, 1);
+    w->pkt_ts = saved_ts;
 }
 
 /* ---- worker life ---------------------------------------------------------- */
@@ -466,6 +472,32 @@ struct worker *worker_new(const struct sensor_config *cfg, struct output *out, c
             return worker_free(w);
     }
     return w;
+}
+
+int worker_reload(struct worker *w, const struct sensor_config *cfg, char *err, size_t errlen)
+{
+    void *priv[WORKER_MAX_DET] = {NULL};
+    for (size_t i = 0; i < detector_count && i < WORKER_MAX_DET; i++) {
+        const struct detector *d = detector_table[i];
+        if (!d->init)
+            continue;
+        int r = d->init(cfg, &priv[i], err, errlen);
+        if (r < 0) {
+            for (size_t j = 0; j < i; j++)
+                if (detector_table[j]->fini && priv[j])
+                    detector_table[j]->fini(priv[j]);
+            return r;
+        }
+    }
+    for (size_t i = 0; i < detector_count && i < WORKER_MAX_DET; i++) {
+        if (detector_table[i]->fini && w->det_priv[i])
+            detector_table[i]->fini(w->det_priv[i]);
+        w->det_priv[i] = priv[i];
+    }
+    w->cfg = cfg;
+    w->det.cfg = cfg;
+    w->meta.host = cfg->host;
+    return 0;
 }
 
 struct worker *worker_free(struct worker *w)
@@ -548,6 +580,7 @@ void worker_packet(struct worker *w, const uint8_t *data, size_t caplen, size_t 
     w->pkt_in_file++;
     if (ts_us > w->last_ts || w->last_ts == 0)
         w->last_ts = ts_us;
+    w->pkt_ts = ts_us;
     if (w->verbose)
         before = w->dec.stats;
     enum decode_result r = decode_packet(&w->dec, data, caplen, wirelen, ts_us, &pkt);
@@ -590,7 +623,9 @@ void worker_finish(struct worker *w)
 {
     /* End every flow now so that stream ends and final events precede the stats. */
     flow_table_end_all(w->flows);
-    worker_emit_stats(w, 0);
+    /* Stats carry packet time; with no packet there is no time to give them. */
+    if (w->c.packets)
+        worker_emit_stats(w, 0);
     output_flush(w->out);
 }
 

@@ -36,6 +36,13 @@ struct worker;
  */
 struct worker *worker_new(const struct sensor_config *cfg, struct output *out, char *err,
                           size_t errlen);
+/*
+ * Swaps in a new configuration (SIGHUP): detectors are initialised from cfg
+ * first, and only when all succeed replace the old ones; flows, streams and
+ * table limits stay as they are. cfg must outlive the worker or the next
+ * reload. 0, or a negative errno with err set (the old state is kept).
+ */
+int worker_reload(struct worker *w, const struct sensor_config *cfg, char *err, size_t errlen);
 /* Ends all flows (flushing streams), frees everything; NULL-safe. */
 struct worker *worker_free(struct worker *w);
 

@@ -176,6 +176,28 @@ def check_hostile(c, binary):
             "unsupported link type: exit 1 with the reason", r.stderr)
 
 
+def check_udp_reprobe_and_times(c, binary):
+    """A non-SNMP datagram first must not blind the flow; events keep their own packet time."""
+    sys.path.insert(0, os.path.join(SOURCE, "samples"))
+    import gen_samples as g
+    tmp = tempfile.mkdtemp(prefix="tw-udp-")
+    get = g.snmp_v1v2(1, "public", g.pdu(0, 7, "1.3.6.1.2.1.1.5.0"))
+    frames = [(g.BASE + 10, g.udp4("10.5.5.5", 50000, "10.5.5.1", 161, b"hello, not BER")),
+              (g.BASE + 11, g.udp4("10.5.5.5", 50000, "10.5.5.1", 161, get)),
+              (g.BASE + 5, g.udp4("10.5.5.6", 50001, "10.5.5.1", 161, get))]  # older packet last
+    path = os.path.join(tmp, "reprobe.pcap")
+    g.write_pcap(path, frames)
+    r = run(binary, ["-r", path, "-o", "-"])
+    al = r.alerts("snmp_default_community")
+    c.check(len(al) == 2 and al[0]["src_port"] == 50000,
+            "UDP: SNMP after a non-SNMP datagram on the same flow is still analysed",
+            "%d alerts" % len(al))
+    c.check([a["timestamp"] for a in al] == ["2026-11-18T11:06:51.000000+0000",
+                                             "2026-11-18T11:06:45.000000+0000"],
+            "events carry their own packet time, even out of order",
+            repr([a["timestamp"] for a in al]))
+
+
 def main(argv):
     if len(argv) != 2:
         print(__doc__)
@@ -183,6 +205,7 @@ def main(argv):
     c = Checker()
     check_sample(c, argv[1])
     check_hostile(c, argv[1])
+    check_udp_reprobe_and_times(c, argv[1])
     check_shared(c, argv[1])
     return c.finish()
 

@@ -109,6 +109,33 @@ def main(argv):
     c.check(r.rc == 0 and len(r.alerts()) == 7 and r.alerts()[0].get("pcap_filename") == "-",
             "-r - reads stdin")
 
+    # Signals: SIGINT while blocked on stdin stops cleanly with every event flushed.
+    import signal
+    import subprocess
+    import time
+    p = subprocess.Popen([b, "-r", "-", "-o", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    p.stdin.write(open(SAMPLE, "rb").read())
+    p.stdin.flush()
+    time.sleep(1.0)
+    p.send_signal(signal.SIGUSR1)
+    time.sleep(0.3)
+    p.send_signal(signal.SIGINT)
+    try:
+        out, errb = p.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, errb = p.communicate()
+    got = [line for line in out.decode().splitlines() if '"event_type":"alert"' in line]
+    c.check(p.returncode == 0 and len(got) == 7, "SIGINT on a blocked stdin: exit 0, events flushed",
+            "rc=%s alerts=%d %s" % (p.returncode, len(got), errb.decode()[-200:]))
+
+    # Redis is not available yet: enabling it is refused, not silently ignored.
+    cfg = write(tmp, "redis.yaml", "outputs:\n  eve: {enabled: false}\n  redis: {enabled: true}\n")
+    r = run(b, ["-c", cfg, "-r", SAMPLE])
+    c.check(r.rc == 2 and "redis" in r.stderr.lower(), "redis output enabled: exit 2 with reason",
+            r.stderr)
+
     # BPF filter.
     r = run(b, ["-r", SAMPLE, "-o", "-", "-f", "udp port 162"])
     c.check(r.rc == 0 and [a["snmp"]["pdu_type"] for a in r.alerts()] == ["trap_v1"],
