@@ -316,29 +316,45 @@ Test(snmp, not_snmp)
     cr_assert_eq(s.count, 0);
 }
 
+/*
+ * Parses hex and checks the result, the reason (DIS_MALFORMED) and how many
+ * events came out; returns what was seen.
+ */
+static struct seen expect(const char *hex, enum dis_result want, const char *why_want, int events)
+{
+    struct seen s;
+    const char *why = NULL;
+    enum dis_result r = parse_hex(hex, &s, &why);
+    cr_assert_eq(r, want, "%s: result %d", hex, r);
+    if (want == DIS_MALFORMED)
+        cr_assert_str_eq(why, why_want, "%s", hex);
+    cr_assert_eq(s.count, events, "%s: events", hex);
+    return s;
+}
+
 Test(snmp, huge_lengths)
 {
     struct seen s;
-    const char *why;
-    cr_assert_eq(parse_hex("30 84 7f ff ff ff 02 01 00 04 06 70 75 62 6c 69 63 a0 00", &s, &why),
-                 DIS_MALFORMED, "no UDP datagram holds 2 GB");
-    cr_assert_eq(s.count, 0);
-    cr_assert_eq(parse_hex("30 82 ff 00 02 01 00 04 06 70 75 62 6c 69 63 a0 10 02 01", &s, NULL),
-                 DIS_TRUNCATED, "a long datagram cut by the snaplen");
-    cr_assert_eq(s.count, 1, "community and PDU type were read");
+    /* no UDP datagram holds 2 GB */
+    expect("30 84 7f ff ff ff 02 01 00 04 06 70 75 62 6c 69 63 a0 00", DIS_MALFORMED,
+           "snmp: message longer than a UDP datagram", 0);
+    /* a long datagram cut by the snaplen: community and PDU type were read */
+    s = expect("30 82 ff 00 02 01 00 04 06 70 75 62 6c 69 63 a0 10 02 01", DIS_TRUNCATED, NULL, 1);
     cr_assert_eq(s.ev.pdu_type, SNMP_PDU_GET);
-    cr_assert_eq(parse_hex("30 0e 02 01 00 04 84 ff ff ff ff 70 75 62 6c 69 63", &s, &why),
-                 DIS_MALFORMED, "community longer than the whole message");
-    cr_assert_eq(s.count, 0);
+    cr_assert_eq(s.ev.community_len, 6);
+    /* a community longer than the whole (uncut) message */
+    expect("30 0e 02 01 00 04 84 ff ff ff ff 70 75 62 6c 69 63", DIS_MALFORMED,
+           "snmp: bad community", 0);
     /* the message is cut, but the PDU claims more than the message */
-    cr_assert_eq(parse_hex("30 20 02 01 00 04 06 70 75 62 6c 69 63 a0 40 02 01 01", &s, &why),
-                 DIS_MALFORMED);
-    cr_assert_eq(s.count, 1, "the PDU type was read");
+    expect("30 20 02 01 00 04 06 70 75 62 6c 69 63 a0 40 02 01 01", DIS_MALFORMED,
+           "snmp: PDU length", 1);
     /* the message is whole but its PDU length runs past it */
-    cr_assert_eq(parse_hex("30 10 02 01 00 04 06 70 75 62 6c 69 63 a0 05 02 01 01", &s, &why),
-                 DIS_MALFORMED);
-    cr_assert_eq(s.count, 1);
-    cr_assert_eq(s.ev.has_request_id, false);
+    s = expect("30 10 02 01 00 04 06 70 75 62 6c 69 63 a0 05 02 01 01", DIS_MALFORMED,
+               "snmp: PDU length", 1);
+    cr_assert_not(s.ev.has_request_id);
+    /* a varbind list longer than its whole PDU */
+    expect("30 18 02 01 01 04 06 70 75 62 6c 69 63 a0 0b 02 01 01 02 01 00 02 01 00 30 7f",
+           DIS_MALFORMED, "snmp: bad variable-bindings", 1);
 }
 
 Test(snmp, deep_nesting_in_a_value)
@@ -377,6 +393,7 @@ Test(snmp, deep_nesting_in_a_value)
     struct seen s;
     const char *why;
     cr_assert_eq(parse(msg, n, &s, &why), DIS_MALFORMED, "SNMP values are never constructed");
+    cr_assert_str_eq(why, "snmp: varbind value is constructed");
     cr_assert_eq(s.count, 1);
     cr_assert_eq(s.ev.request_id, 7);
     cr_assert_eq(s.ev.varbind_count, 0);
@@ -385,51 +402,41 @@ Test(snmp, deep_nesting_in_a_value)
 Test(snmp, wrong_types)
 {
     struct seen s;
-    const char *why;
-    /* community as INTEGER */
-    cr_assert_eq(parse_hex("30 0c 02 01 00 02 01 05 a0 04 02 01 01 30", &s, &why), DIS_MALFORMED);
-    cr_assert_eq(s.count, 0);
-    /* PDU as a universal SEQUENCE */
-    cr_assert_eq(parse_hex("30 1b 02 01 01 04 06 70 75 62 6c 69 63 30 0e 02 01 01 02 01 00 02 01 "
-                           "00 30 03 05 01 00",
-                           &s, &why),
-                 DIS_MALFORMED);
-    cr_assert_eq(s.count, 0);
+    expect("30 0c 02 01 00 02 01 05 a0 04 02 01 01 30", DIS_MALFORMED, "snmp: bad community", 0);
+    expect("30 1b 02 01 01 04 06 70 75 62 6c 69 63 30 0e 02 01 01 02 01 00 02 01 00 30 03 05 01 "
+           "00",
+           DIS_MALFORMED, "snmp: PDU is not a context-specific SEQUENCE", 0);
+    expect("30 0d 02 01 01 04 06 70 75 62 6c 69 63 80 00", DIS_MALFORMED,
+           "snmp: PDU is not a context-specific SEQUENCE", 0);
     /* PDU tag [9]: unknown, still reported with its community */
-    cr_assert_eq(parse_hex("30 15 02 01 01 04 06 70 75 62 6c 69 63 a9 08 02 01 01 02 01 00 02 01 "
-                           "00",
-                           &s, &why),
-                 DIS_MALFORMED);
-    cr_assert_eq(s.count, 1);
+    s = expect("30 15 02 01 01 04 06 70 75 62 6c 69 63 a9 08 02 01 01 02 01 00 02 01 00",
+               DIS_MALFORMED, "snmp: unknown PDU type", 1);
     cr_assert_eq(s.ev.pdu_type, SNMP_PDU_UNKNOWN);
-    /* PDU as a primitive context tag */
-    cr_assert_eq(parse_hex("30 0d 02 01 01 04 06 70 75 62 6c 69 63 80 00", &s, &why),
-                 DIS_MALFORMED);
-    cr_assert_eq(s.count, 0);
-    /* varbind name is an INTEGER */
-    cr_assert_eq(parse_hex("30 1d 02 01 01 04 06 70 75 62 6c 69 63 a0 10 02 01 01 02 01 00 02 01 "
-                           "00 30 05 30 03 02 01 00",
-                           &s, &why),
-                 DIS_MALFORMED);
-    cr_assert_eq(s.count, 1);
+    /* indefinite length on the PDU: its type is not taken */
+    expect("30 15 02 01 01 04 06 70 75 62 6c 69 63 a0 80 02 01 01 02 01 00 00 00", DIS_MALFORMED,
+           "snmp: bad PDU header", 0);
+    s = expect("30 1d 02 01 01 04 06 70 75 62 6c 69 63 a0 10 02 01 01 02 01 00 02 01 00 30 05 30 "
+               "03 02 01 00",
+               DIS_MALFORMED, "snmp: varbind name is not an OID", 1);
     cr_assert_eq(s.ev.varbind_count, 0);
-    /* varbind with three elements */
-    cr_assert_eq(parse_hex("30 21 02 01 01 04 06 70 75 62 6c 69 63 a0 14 02 01 01 02 01 00 02 01 "
-                           "00 30 09 30 07 06 01 2b 05 00 05 00",
-                           &s, &why),
-                 DIS_MALFORMED);
-    /* a request without its error-index */
-    cr_assert_eq(parse_hex("30 13 02 01 01 04 06 70 75 62 6c 69 63 a0 06 02 01 01 02 01 00", &s,
-                           &why),
-                 DIS_MALFORMED);
-    cr_assert_eq(s.count, 1);
+    expect("30 21 02 01 01 04 06 70 75 62 6c 69 63 a0 14 02 01 01 02 01 00 02 01 00 30 09 30 07 06 "
+           "01 2b 05 00 05 00",
+           DIS_MALFORMED, "snmp: extra bytes in varbind", 1);
+    s = expect("30 13 02 01 01 04 06 70 75 62 6c 69 63 a0 06 02 01 01 02 01 00", DIS_MALFORMED,
+               "snmp: bad error-index", 1);
     cr_assert_eq(s.ev.request_id, 1);
+    s = expect("30 13 02 01 01 04 06 70 75 62 6c 69 63 a0 06 04 01 01 02 01 00", DIS_MALFORMED,
+               "snmp: bad request-id", 1);
+    cr_assert_not(s.ev.has_request_id);
     /* a trap whose agent-addr is 5 bytes */
-    cr_assert_eq(parse_hex("30 25 02 01 00 04 06 70 75 62 6c 69 63 a4 18 06 01 2b 40 05 7f 00 00 "
-                           "01 01 02 01 00 02 01 00 43 01 00 30 00",
-                           &s, &why),
-                 DIS_MALFORMED);
+    s = expect("30 22 02 01 00 04 06 70 75 62 6c 69 63 a4 15 06 01 2b 40 05 7f 00 00 01 01 02 01 "
+               "00 02 01 00 43 01 00 30 00",
+               DIS_MALFORMED, "snmp: trap agent-addr is not 4 bytes", 1);
     cr_assert_eq(s.ev.pdu_type, SNMP_PDU_TRAP_V1);
+    /* a trap whose enterprise is an OCTET STRING */
+    expect("30 21 02 01 00 04 06 70 75 62 6c 69 63 a4 14 04 01 2b 40 04 7f 00 00 01 02 01 00 02 01 "
+           "00 43 01 00 30 00",
+           DIS_MALFORMED, "snmp: trap enterprise is not an OID", 1);
 }
 
 Test(snmp, trailing_bytes_are_malformed_after_the_event)
@@ -439,54 +446,52 @@ Test(snmp, trailing_bytes_are_malformed_after_the_event)
     struct seen s;
     const char *why;
     cr_assert_eq(parse(p, n, &s, &why), DIS_MALFORMED);
+    cr_assert_str_eq(why, "snmp: bytes after the message");
     cr_assert_eq(s.count, 1);
     cr_assert_eq(s.ev.varbind_count, 1);
     free(p);
     /* an extra element inside the message, after the PDU */
-    cr_assert_eq(parse_hex("30 1a 02 01 01 04 06 70 75 62 6c 69 63 a0 0b 02 01 01 02 01 00 02 01 "
-                           "00 30 00 05 00",
-                           &s, &why),
-                 DIS_MALFORMED);
-    cr_assert_eq(s.count, 1);
+    expect("30 1a 02 01 01 04 06 70 75 62 6c 69 63 a0 0b 02 01 01 02 01 00 02 01 00 30 00 05 00",
+           DIS_MALFORMED, "snmp: extra bytes after the PDU", 1);
+    /* an extra element inside the PDU, after the varbinds */
+    expect("30 1a 02 01 01 04 06 70 75 62 6c 69 63 a0 0d 02 01 01 02 01 00 02 01 00 30 00 05 00",
+           DIS_MALFORMED, "snmp: extra bytes after the PDU fields", 1);
 }
 
 Test(snmp, v3_bad_headers)
 {
     struct seen s;
-    const char *why;
-    /* msgFlags two bytes long */
-    cr_assert_eq(parse_hex("30 20 02 01 03 30 0e 02 01 01 02 02 05 dc 04 02 04 00 02 01 03 04 00 "
-                           "04 09 04 00 04 00 a0 03 02 01 01",
-                           &s, &why),
-                 DIS_MALFORMED);
-    cr_assert_eq(s.count, 0);
-    /* USM parameters that are not a SEQUENCE */
-    cr_assert_eq(parse_hex("30 22 02 01 03 30 0d 02 01 01 02 02 05 dc 04 01 04 02 01 03 04 02 05 "
-                           "00 30 0a 04 00 04 00 a0 04 02 01 01 30",
-                           &s, &why),
-                 DIS_MALFORMED);
-    cr_assert_eq(s.count, 0);
+    expect("30 20 02 01 03 30 0e 02 01 01 02 02 05 dc 04 02 04 00 02 01 03 04 00 04 09 04 00 04 00 "
+           "a0 03 02 01 01",
+           DIS_MALFORMED, "snmp: msgFlags is not one byte", 0);
+    expect("30 22 02 01 03 30 0d 02 01 01 02 02 05 dc 04 01 04 02 01 03 04 02 05 00 30 0a 04 00 04 "
+           "00 a0 04 02 01 01 30",
+           DIS_MALFORMED, "snmp: bad USM security parameters", 0);
     /* msgData that is an INTEGER; security model 99 skips USM */
-    cr_assert_eq(parse_hex("30 17 02 01 03 30 0d 02 01 01 02 02 05 dc 04 01 00 02 01 63 04 00 02 "
-                           "01 00",
-                           &s, &why),
-                 DIS_MALFORMED);
-    cr_assert_eq(s.count, 0);
-    /* negative msgID */
-    cr_assert_eq(parse_hex("30 17 02 01 03 30 0d 02 01 ff 02 02 05 dc 04 01 00 02 01 63 04 00 04 "
-                           "01 00",
-                           &s, &why),
-                 DIS_MALFORMED);
-    /* the same with msgID 1 is an encrypted message from an unknown model */
-    cr_assert_eq(parse_hex("30 17 02 01 03 30 0d 02 01 01 02 02 05 dc 04 01 03 02 01 63 04 00 04 "
-                           "01 00",
-                           &s, &why),
-                 DIS_OK);
-    cr_assert_eq(s.count, 1);
+    expect("30 17 02 01 03 30 0d 02 01 01 02 02 05 dc 04 01 00 02 01 63 04 00 02 01 00",
+           DIS_MALFORMED, "snmp: msgData is neither ScopedPDU nor encryptedPDU", 0);
+    expect("30 17 02 01 03 30 0d 02 01 ff 02 02 05 dc 04 01 00 02 01 63 04 00 04 01 00",
+           DIS_MALFORMED, "snmp: msgID out of range", 0);
+    /* the same with msgID 1 is an encrypted message of an unknown security model */
+    s = expect("30 17 02 01 03 30 0d 02 01 01 02 02 05 dc 04 01 03 02 01 63 04 00 04 01 00", DIS_OK,
+               NULL, 1);
     cr_assert_eq(s.ev.pdu_type, SNMP_PDU_ENCRYPTED);
     cr_assert_eq(s.ev.user_len, 0);
     cr_assert_eq(s.ev.msg_id, 1);
     cr_assert_eq(s.ev.msg_flags, 3);
+    /* USM with a seventh element */
+    expect("30 3a 02 01 03 30 0d 02 01 01 02 02 05 dc 04 01 00 02 01 03 04 13 30 11 04 00 02 01 00 "
+           "02 01 00 04 01 75 04 00 04 00 05 00 30 11 04 00 04 00 a0 0b 02 01 01 02 01 00 02 01 00 "
+           "30 00",
+           DIS_MALFORMED, "snmp: extra bytes in USM parameters", 0);
+    /* the same without it is fine: user "u", a get with no varbinds */
+    s = expect("30 38 02 01 03 30 0d 02 01 01 02 02 05 dc 04 01 00 02 01 03 04 11 30 0f 04 00 02 01 "
+               "00 02 01 00 04 01 75 04 00 04 00 30 11 04 00 04 00 a0 0b 02 01 01 02 01 00 02 01 00 "
+               "30 00",
+               DIS_OK, NULL, 1);
+    cr_assert_eq(s.ev.user_len, 1);
+    cr_assert_eq(s.ev.user[0], 'u');
+    cr_assert_eq(s.ev.pdu_type, SNMP_PDU_GET);
 }
 
 Test(snmp, varbind_walk_is_capped)
