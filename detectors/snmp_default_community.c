@@ -33,7 +33,7 @@
 #include "snmp.h"
 
 extern const struct detector snmp_default_community_detector;
-/* Dedup keys evicted while still inside their window (tests, stats). */
+/* Dedup keys evicted while still inside their window (read by the tests). */
 uint64_t snmp_default_community_evictions(const void *priv);
 
 #define SDC_WINDOW_US     (300ull * 1000000)
@@ -41,6 +41,7 @@ uint64_t snmp_default_community_evictions(const void *priv);
 #define SDC_DEDUP_BUCKETS 8192 /* power of two */
 #define SDC_COMMUNITY_MAX 255  /* longest dictionary word accepted */
 #define SDC_NONE          (-1)
+#define SDC_FNV_INIT      0xcbf29ce484222325ull
 
 struct sdc_word {
     char *s; /* NUL-terminated copy; len excludes the NUL */
@@ -72,7 +73,7 @@ struct sdc_priv {
     struct sdc_entry *ent; /* SDC_DEDUP_MAX */
     int32_t buckets[SDC_DEDUP_BUCKETS];
     int32_t head, tail, free_list;
-    uint64_t evictions, expired;
+    uint64_t evictions;
 };
 
 static uint64_t sdc_fnv(uint64_t h, const void *p, size_t len)
@@ -84,8 +85,6 @@ static uint64_t sdc_fnv(uint64_t h, const void *p, size_t len)
     }
     return h;
 }
-
-#define SDC_FNV_INIT 0xcbf29ce484222325ull
 
 /* Index of the dictionary word equal to p/len, or -1. */
 static long sdc_word_find(const struct sdc_priv *d, const uint8_t *p, size_t len, uint64_t h)
@@ -271,7 +270,6 @@ static bool sdc_stale(uint64_t ts, uint64_t now)
 static bool sdc_should_alert(struct sdc_priv *d, const struct sdc_key *key, int sev, uint64_t now)
 {
     bool set = sev == 1;
-
     uint32_t h = sdc_key_hash(key);
     int32_t *bucket = &d->buckets[h & (SDC_DEDUP_BUCKETS - 1)];
 
@@ -291,10 +289,8 @@ static bool sdc_should_alert(struct sdc_priv *d, const struct sdc_key *key, int 
         return true;
     }
 
-    while (d->head != SDC_NONE && sdc_stale(d->ent[d->head].ts, now)) {
-        sdc_remove(d, d->head);
-        d->expired++;
-    }
+    while (d->head != SDC_NONE && sdc_stale(d->ent[d->head].ts, now))
+        sdc_remove(d, d->head); /* expired: no eviction */
     if (d->free_list == SDC_NONE) {
         sdc_remove(d, d->head);
         d->evictions++;

@@ -202,8 +202,7 @@ static bool snmp_pdu(struct snmp_walk *w, struct cursor *c, size_t miss)
 /* v1/v2c: community and PDU (c = the message after the version). */
 static bool snmp_community_msg(struct snmp_walk *w, struct cursor *c, size_t miss)
 {
-    if (!snmp_octets(w, c, miss, &w->ev.community, &w->ev.community_len,
-                     "snmp: bad community"))
+    if (!snmp_octets(w, c, miss, &w->ev.community, &w->ev.community_len, "snmp: bad community"))
         return false;
     if (!snmp_pdu(w, c, miss))
         return false;
@@ -393,17 +392,17 @@ const char *snmp_version_name(uint8_t version)
 static const char *snmp_security_level(uint8_t flags)
 {
     if (flags & 0x02)
-        return (flags & 0x01) ? "authPriv" : "invalid"; /* priv without auth: RFC 3412 7.2 */
+        return (flags & 0x01) ? "authPriv" : "invalid"; /* RFC 3412 forbids priv without auth */
     return (flags & 0x01) ? "authNoPriv" : "noAuthNoPriv";
 }
 
 json_t *snmp_event_json(const struct ev_snmp *e)
 {
-    json_t *o = json_object();
     static const uint8_t empty[1];
-    bool ok = o != NULL;
+    json_t *o = json_object();
+    bool ok;
 
-    if (!ok)
+    if (!o)
         return NULL;
     ok = json_object_set_new(o, "version", json_string(snmp_version_name(e->version))) == 0;
     if (e->version == SNMP_V3)

@@ -31,11 +31,11 @@ uint64_t snmp_default_community_evictions(const void *priv);
 #define V1_GET_PUBLIC                                                                              \
     "302602010004067075626c6963a019020126020100020100300e300c06082b060102010102000500"
 #define V1_RESPONSE_PUBLIC                                                                         \
-    "303802010004067075626c6963a22b0201260201000201003020301e06082b060102010102000612"            \
+    "303802010004067075626c6963a22b0201260201000201003020301e06082b060102010102000612"             \
     "2b060104018f5101010182295d011b020201"
 /* hand-built: v1 set-request, community "private" */
 #define V1_SET_PRIVATE                                                                             \
-    "303e020100040770726976617465a330020203ea0201000201003024301106082b06010201010500040570"      \
+    "303e020100040770726976617465a330020203ea0201000201003024301106082b06010201010500040570"       \
     "776e6564300f06082b0601020101060004036c6162"
 /* real: snmp_v1_set_empty_community.pcap, set and its response */
 #define V1_SET_EMPTY                                                                               \
@@ -44,20 +44,20 @@ uint64_t snmp_default_community_evictions(const void *priv);
     "30230201000400a21c02047b086e69020100020100300e300c06082b060102010105000500"
 /* real: snmp_v1_trap.pcap */
 #define V1_TRAP_PUBLIC                                                                             \
-    "303b02010004067075626c6963a42e06092b0601040181f4690040047f00000102010002010043040000000030"  \
+    "303b02010004067075626c6963a42e06092b0601040181f4690040047f00000102010002010043040000000030"   \
     "0f300d06082b06010201020100020121"
 /* real: snmp_v2c_get_packetlife.pcap frame 3, community [R0_C@cti!] */
 #define V2C_GET_STRONG                                                                             \
-    "302e020101040b5b52305f4340637469215da01c020421182cd7020100020100300e300c06082b06010201"      \
+    "302e020101040b5b52305f4340637469215da01c020421182cd7020100020100300e300c06082b06010201"       \
     "0103000500"
 /* real: snmp_v3_noauth_getbulk.pcap frame 3 and snmp_v3_authpriv_packetlife.pcap frame 3 */
 #define V3_GETBULK                                                                                 \
-    "3079020103301102045e857779020300ffe3040104020103042b3029041180001f8880468a3a41a3a51b5c00"    \
-    "000000020103020124040a6e6f4175746855736572040004003034041180001f8880468a3a41a3a51b5c0000"    \
+    "3079020103301102045e857779020300ffe3040104020103042b3029041180001f8880468a3a41a3a51b5c00"     \
+    "000000020103020124040a6e6f4175746855736572040004003034041180001f8880468a3a41a3a51b5c0000"     \
     "00000400a51d020447a313c202010002010a300f300d06092b06010201190101000500"
 #define V3_ENCRYPTED                                                                               \
-    "307f020103300f02030091c90202080004010702010304383036040c000039e7000000a1c0a81da0020202f002"  \
-    "0302fde7040561646d696e040cac1663903625bedee6f324660408cb26d90073efc352042f14094a43804d88"    \
+    "307f020103300f02030091c90202080004010702010304383036040c000039e7000000a1c0a81da0020202f002"   \
+    "0302fde7040561646d696e040cac1663903625bedee6f324660408cb26d90073efc352042f14094a43804d88"     \
     "fc6f523fe1b2aa27dc1faf23afdf770307ec27291d55348436405a858eb23a56b157716eb85a5143"
 
 struct env {
@@ -123,7 +123,8 @@ static unsigned feed(struct env *e, const char *hex, int dir, uint64_t ts)
 {
     size_t n;
     uint8_t *p = th_hex(hex, &n);
-    struct dis_ctx ctx = {.flow = &e->flow, .dir = dir, .ts_us = ts, .emit = to_detector, .user = e};
+    struct dis_ctx ctx = {
+        .flow = &e->flow, .dir = dir, .ts_us = ts, .emit = to_detector, .user = e};
     struct cursor c;
     unsigned before = e->alerts;
     cur_init(&c, p, n);
@@ -162,10 +163,7 @@ static json_int_t int_at(json_t *o, const char *obj, const char *key)
     return json_integer_value(v);
 }
 
-static const char *shipped(void)
-{
-    return th_src_path("signatures/snmp-communities.txt");
-}
+static const char *shipped(void) { return th_src_path("signatures/snmp-communities.txt"); }
 
 Test(snmp_default_community, registration)
 {
@@ -312,9 +310,8 @@ Test(snmp_default_community, set_escalates_inside_the_window)
     cr_assert_eq(feed(&e, V1_SET_PRIVATE, DIR_TO_SERVER, T0 + SEC), 1);
     cr_assert_eq(int_at(e.last, "alert", "severity"), 1);
     cr_assert_eq(feed(&e, V1_SET_PRIVATE, DIR_TO_SERVER, T0 + 2 * SEC), 0);
-    cr_assert_eq(feed_event(&e, SNMP_V1, SNMP_PDU_RESPONSE, "private", 7, DIR_TO_CLIENT,
-                            T0 + 3 * SEC),
-                 0);
+    cr_assert_eq(
+        feed_event(&e, SNMP_V1, SNMP_PDU_RESPONSE, "private", 7, DIR_TO_CLIENT, T0 + 3 * SEC), 0);
     cr_assert_eq(feed_event(&e, SNMP_V1, SNMP_PDU_GET, "private", 7, DIR_TO_SERVER, T0 + 4 * SEC),
                  0);
     cr_assert_eq(feed(&e, V1_SET_PRIVATE, DIR_TO_SERVER, T0 + 302 * SEC), 1);
@@ -336,10 +333,8 @@ Test(snmp_default_community, trap_sender_is_the_agent)
     cr_assert_eq(feed(&e, V1_GET_PUBLIC, DIR_TO_SERVER, T0 + SEC), 0);
     /* an inform and a v2 trap from the agent are the same pair too */
     set_flow(&e, "10.1.1.1", 40009, "10.9.9.9", 162);
-    cr_assert_eq(feed_event(&e, SNMP_V2C, SNMP_PDU_INFORM, "public", 6, DIR_TO_SERVER, T0 + 2),
-                 0);
-    cr_assert_eq(feed_event(&e, SNMP_V2C, SNMP_PDU_TRAP_V2, "public", 6, DIR_TO_SERVER, T0 + 3),
-                 0);
+    cr_assert_eq(feed_event(&e, SNMP_V2C, SNMP_PDU_INFORM, "public", 6, DIR_TO_SERVER, T0 + 2), 0);
+    cr_assert_eq(feed_event(&e, SNMP_V2C, SNMP_PDU_TRAP_V2, "public", 6, DIR_TO_SERVER, T0 + 3), 0);
     /* but the agent polling the manager is the reverse pair */
     set_flow(&e, "10.1.1.1", 40010, "10.9.9.9", 161);
     cr_assert_eq(feed(&e, V1_GET_PUBLIC, DIR_TO_SERVER, T0 + 4), 1);
@@ -361,28 +356,29 @@ Test(snmp_default_community, v3_never_alerts)
 
 Test(snmp_default_community, shipped_dictionary)
 {
-    static const char *const weak[] = {"public", "private", "", "cisco", "ILMI", "cable-docsis",
-                                       "changeme-ro", "changeme-rw", "all private", "secret",
-                                       "read", "write", "tivoli", "openview", "snmpd"};
-    static const char *const strong[] = {"[R0_C@cti!]", "Xq7-strong-Comm", "publi", "public ",
-                                         "pub\x01ic", "PuBlIc"};
+    static const char *const weak[] = {
+        "public",      "private",     "",       "cisco", "ILMI",  "cable-docsis", "changeme-ro",
+        "changeme-rw", "all private", "secret", "read",  "write", "tivoli",       "openview",
+        "snmpd"};
+    static const char *const strong[] = {"[R0_C@cti!]", "Xq7-strong-Comm", "publi",
+                                         "public ",     "pub\x01ic",       "PuBlIc"};
     struct env e;
     env_init(&e, shipped());
     for (size_t i = 0; i < sizeof(weak) / sizeof(weak[0]); i++) {
         char mgr[32];
         snprintf(mgr, sizeof(mgr), "10.0.0.%zu", i + 1);
         set_flow(&e, mgr, 1024, AGENT, 161);
-        cr_assert_eq(feed_event(&e, SNMP_V2C, SNMP_PDU_GET, weak[i], strlen(weak[i]),
-                                DIR_TO_SERVER, T0),
-                     1, "'%s' is weak", weak[i]);
+        cr_assert_eq(
+            feed_event(&e, SNMP_V2C, SNMP_PDU_GET, weak[i], strlen(weak[i]), DIR_TO_SERVER, T0), 1,
+            "'%s' is weak", weak[i]);
         cr_assert_str_eq(str_at(e.last, "snmp", "community"), weak[i]);
         cr_assert_str_eq(str_at(e.last, "snmp", "version"), "2c");
     }
     for (size_t i = 0; i < sizeof(strong) / sizeof(strong[0]); i++) {
         set_flow(&e, "10.0.1.1", 1024, AGENT, 161);
-        cr_assert_eq(feed_event(&e, SNMP_V2C, SNMP_PDU_GET, strong[i], strlen(strong[i]),
-                                DIR_TO_SERVER, T0),
-                     0, "'%s' is not in the dictionary", strong[i]);
+        cr_assert_eq(
+            feed_event(&e, SNMP_V2C, SNMP_PDU_GET, strong[i], strlen(strong[i]), DIR_TO_SERVER, T0),
+            0, "'%s' is not in the dictionary", strong[i]);
     }
     /* a community with a NUL byte is not "public" */
     cr_assert_eq(feed_event(&e, SNMP_V2C, SNMP_PDU_GET, "public\0x", 8, DIR_TO_SERVER, T0), 0);
@@ -451,8 +447,7 @@ Test(snmp_default_community, dedup_table_is_bounded)
         char mgr[32];
         snprintf(mgr, sizeof(mgr), "10.%u.%u.%u", i >> 16 & 0xff, i >> 8 & 0xff, i & 0xff);
         set_flow(&e, mgr, 1024, AGENT, 161);
-        cr_assert_eq(feed_event(&e, SNMP_V2C, SNMP_PDU_GET, "public", 6, DIR_TO_SERVER, T0 + i),
-                     1);
+        cr_assert_eq(feed_event(&e, SNMP_V2C, SNMP_PDU_GET, "public", 6, DIR_TO_SERVER, T0 + i), 1);
     }
     cr_assert_eq(snmp_default_community_evictions(e.priv), 1, "the oldest key made room");
     /* the evicted key (the first) alerts again; the newest is remembered */

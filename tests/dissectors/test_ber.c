@@ -198,8 +198,7 @@ Test(ber, every_truncation_of_valid_tlvs)
             cr_assert_eq(c.off, 0);
             cr_assert_eq(ber_check(&c, 0), k ? BER_TRUNCATED : 0, "%s cut to %zu", valid[v], k);
             int r = ber_read_hdr(&c, &h);
-            cr_assert_eq(r, k < t.hdr_len ? BER_TRUNCATED : 0, "%s header cut to %zu", valid[v],
-                         k);
+            cr_assert_eq(r, k < t.hdr_len ? BER_TRUNCATED : 0, "%s header cut to %zu", valid[v], k);
             if (r == 0) {
                 cr_assert_eq(h.len, t.len);
                 cr_assert_eq(cur_left(&h.val), 0);
@@ -292,7 +291,8 @@ Test(ber, octet_strings)
     cr_assert_eq(ber_read_octets(&c, &p, &n), 0);
     cr_assert_eq(n, 6);
     cr_assert_eq(memcmp(p, "public", 6), 0);
-    cr_assert_eq(ber_read_octets(&c, &p, &n), BER_MALFORMED, "constructed form is not used by SNMP");
+    cr_assert_eq(ber_read_octets(&c, &p, &n), BER_MALFORMED,
+                 "constructed form is not used by SNMP");
     free(buf);
 }
 

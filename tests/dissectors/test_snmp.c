@@ -30,8 +30,7 @@ struct vec {
 };
 
 /* real: snmp_v1_get_getnext_set.pcap frame 1, 172.31.19.54 -> .73:161 */
-#define V1_GET                                                                                     \
-    "302602010004067075626c6963a019020126020100020100300e300c06082b060102010102000500"
+#define V1_GET "302602010004067075626c6963a019020126020100020100300e300c06082b060102010102000500"
 
 static const struct vec vectors[] = {
     {"v1 get (real)", V1_GET, SNMP_V1, SNMP_PDU_GET, "public", NULL, true, 38, 1, 0, 0},
@@ -54,8 +53,8 @@ static const struct vec vectors[] = {
      "30230201010400a51c02046c4e552d020100020100300e300c06082b060102010105000500", SNMP_V2C,
      SNMP_PDU_GETBULK, "", NULL, true, 1817072941, 1, 0, 0},
     {"v2c get-next (real, snmp_v2c_get_packetlife.pcap frame 1)",
-     "3027020101040b5b52305f4340637469215da11502042b133f85020100020100300730050601010500",
-     SNMP_V2C, SNMP_PDU_GETNEXT, "[R0_C@cti!]", NULL, true, 722681733, 1, 0, 0},
+     "3027020101040b5b52305f4340637469215da11502042b133f85020100020100300730050601010500", SNMP_V2C,
+     SNMP_PDU_GETNEXT, "[R0_C@cti!]", NULL, true, 722681733, 1, 0, 0},
     {"v2c get (real, snmp_v2c_get_packetlife.pcap frame 3)",
      "302e020101040b5b52305f4340637469215da01c020421182cd7020100020100300e300c06082b0601020101"
      "03000500",
@@ -168,8 +167,7 @@ static void assert_event(const struct vec *v, const struct seen *s)
     cr_assert_eq(e->has_request_id, v->has_request_id, "%s: has_request_id", v->name);
     cr_assert_eq(e->request_id, v->request_id, "%s: request_id %lld", v->name,
                  (long long)e->request_id);
-    cr_assert_eq(e->varbind_count, v->varbinds, "%s: varbind_count %u", v->name,
-                 e->varbind_count);
+    cr_assert_eq(e->varbind_count, v->varbinds, "%s: varbind_count %u", v->name, e->varbind_count);
     cr_assert_eq(e->msg_id, v->msg_id, "%s: msg_id", v->name);
     cr_assert_eq(e->msg_flags, v->msg_flags, "%s: msg_flags", v->name);
 }
@@ -213,13 +211,13 @@ Test(snmp, probe_rejects_other_payloads)
     static const char *const other[] = {
         "",
         "47 45 54 20 2f 20 48 54 54 50 2f 31 2e 30 0d 0a", /* GET / HTTP/1.0 */
-        "30 03 02 01 02",                                 /* version 2 (v2u) */
-        "30 03 02 01 00 02 01 00",                        /* v1 then an INTEGER, no community */
-        "30 03 02 01 03 04 01 00",                        /* v3 then an OCTET STRING */
-        "30 80 02 01 00",                                 /* indefinite length */
-        "31 03 02 01 00",                                 /* SET, not SEQUENCE */
-        "30 02 05 00",                                    /* too short for a version */
-        "30 0a 04 06 70 75 62 6c 69 63",                  /* no version */
+        "30 03 02 01 02",                                  /* version 2 (v2u) */
+        "30 03 02 01 00 02 01 00",                         /* v1 then an INTEGER, no community */
+        "30 03 02 01 03 04 01 00",                         /* v3 then an OCTET STRING */
+        "30 80 02 01 00",                                  /* indefinite length */
+        "31 03 02 01 00",                                  /* SET, not SEQUENCE */
+        "30 02 05 00",                                     /* too short for a version */
+        "30 0a 04 06 70 75 62 6c 69 63",                   /* no version */
         "30",
     };
     for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
@@ -255,12 +253,11 @@ Test(snmp, every_prefix_is_truncated)
         for (size_t k = 0; k < n; k++) {
             struct seen s;
             enum dis_result r = parse(p, k, &s, NULL);
-            cr_assert_eq(r, k == 0 ? DIS_NOT_MINE : DIS_TRUNCATED, "%s cut to %zu: %d", v->name,
-                         k, r);
+            cr_assert_eq(r, k == 0 ? DIS_NOT_MINE : DIS_TRUNCATED, "%s cut to %zu: %d", v->name, k,
+                         r);
             cr_assert_leq(s.count, 1);
             if (emitted_before)
-                cr_assert_eq(s.count, 1, "%s cut to %zu: a longer prefix emits too", v->name,
-                             k);
+                cr_assert_eq(s.count, 1, "%s cut to %zu: a longer prefix emits too", v->name, k);
             if (!s.count)
                 continue;
             emitted_before = true;
@@ -485,10 +482,11 @@ Test(snmp, v3_bad_headers)
            "30 00",
            DIS_MALFORMED, "snmp: extra bytes in USM parameters", 0);
     /* the same without it is fine: user "u", a get with no varbinds */
-    s = expect("30 38 02 01 03 30 0d 02 01 01 02 02 05 dc 04 01 00 02 01 03 04 11 30 0f 04 00 02 01 "
-               "00 02 01 00 04 01 75 04 00 04 00 30 11 04 00 04 00 a0 0b 02 01 01 02 01 00 02 01 00 "
-               "30 00",
-               DIS_OK, NULL, 1);
+    s = expect(
+        "30 38 02 01 03 30 0d 02 01 01 02 02 05 dc 04 01 00 02 01 03 04 11 30 0f 04 00 02 01 "
+        "00 02 01 00 04 01 75 04 00 04 00 30 11 04 00 04 00 a0 0b 02 01 01 02 01 00 02 01 00 "
+        "30 00",
+        DIS_OK, NULL, 1);
     cr_assert_eq(s.ev.user_len, 1);
     cr_assert_eq(s.ev.user[0], 'u');
     cr_assert_eq(s.ev.pdu_type, SNMP_PDU_GET);

@@ -285,6 +285,7 @@ Test(config, load_from_file_names_path)
     cr_assert_str_eq(c->source, path);
     check_full(c);
     config_free(c);
+    unlink(path);
 
     path = th_write_temp("bad.yaml", "stats:\n  interval: soon\n");
     c = NULL;
@@ -342,7 +343,8 @@ Test(config, unknown_keys)
 
 Test(config, duplicate_keys)
 {
-    expect_err("capture:\n  workers: 1\n  workers: 2\n", "t.yaml:3: capture.workers: duplicate key");
+    expect_err("capture:\n  workers: 1\n  workers: 2\n",
+               "t.yaml:3: capture.workers: duplicate key");
     expect_err("stats: {}\nnetworks: {}\nstats: {}\n", "t.yaml:3: stats: duplicate key");
 }
 
@@ -360,7 +362,8 @@ Test(config, wrong_types)
                "t.yaml:2: capture.workers: expected an integer, got 'four'");
     expect_err("capture:\n  workers: 1.5\n",
                "t.yaml:2: capture.workers: expected an integer, got '1.5'");
-    expect_err("capture:\n  workers:\n", "t.yaml:2: capture.workers: expected an integer, got nothing");
+    expect_err("capture:\n  workers:\n",
+               "t.yaml:2: capture.workers: expected an integer, got nothing");
     expect_err("capture:\n  workers: [1]\n",
                "t.yaml:2: capture.workers: expected an integer, got a list");
     expect_err("credentials:\n  log_passwords: maybe\n",
@@ -409,7 +412,8 @@ Test(config, bad_enumerations_and_strings)
 {
     expect_err("outputs:\n  redis:\n    mode: lpush\n",
                "t.yaml:3: outputs.redis.mode: 'lpush' is not one of list, publish, stream");
-    expect_err("outputs:\n  redis:\n    key: \"\"\n", "t.yaml:3: outputs.redis.key: must not be empty");
+    expect_err("outputs:\n  redis:\n    key: \"\"\n",
+               "t.yaml:3: outputs.redis.key: must not be empty");
     expect_err("outputs:\n  eve:\n    path: \"\"\n",
                "t.yaml:3: outputs.eve.path: must not be empty (use \"-\" for stdout)");
     expect_err("host: \"\"\n", "t.yaml:1: host: must not be empty");
@@ -425,14 +429,17 @@ Test(config, bad_enumerations_and_strings)
 
 Test(config, out_of_range_integers)
 {
-    expect_err("capture:\n  workers: 300\n", "t.yaml:2: capture.workers: 300 is out of range 0..256");
+    expect_err("capture:\n  workers: 300\n",
+               "t.yaml:2: capture.workers: 300 is out of range 0..256");
     expect_err("capture:\n  workers: -1\n", "t.yaml:2: capture.workers: -1 is out of range 0..256");
-    expect_err("capture:\n  snaplen: 63\n", "t.yaml:2: capture.snaplen: 63 is out of range 64..262144");
+    expect_err("capture:\n  snaplen: 63\n",
+               "t.yaml:2: capture.snaplen: 63 is out of range 64..262144");
     expect_err("capture:\n  snaplen: 262145\n",
                "t.yaml:2: capture.snaplen: 262145 is out of range 64..262144");
     expect_err("stats:\n  interval: 86401\n",
                "t.yaml:2: stats.interval: 86401 is out of range 0..86400");
-    expect_err("limits:\n  max_flows: 0\n", "t.yaml:2: limits.max_flows: 0 is out of range 1..16777216");
+    expect_err("limits:\n  max_flows: 0\n",
+               "t.yaml:2: limits.max_flows: 0 is out of range 1..16777216");
     expect_err("limits:\n  frag_timeout: 99999999999999999999999\n",
                "t.yaml:2: limits.frag_timeout: 99999999999999999999999 is out of range 1..3600");
     expect_err("outputs: {redis: {max_queue: 0}}\n",
@@ -647,8 +654,7 @@ Test(config, inventory_file_appends_and_names_its_lines)
     cr_assert_eq(config_load(cfgpath, &c, err, sizeof(err)), -EINVAL);
     cr_assert_null(c);
     snprintf(want, sizeof(want),
-             "%s:3: 'not a phone' is not a device name (e.g. SEP003094C38724) or MAC address",
-             inv);
+             "%s:3: 'not a phone' is not a device name (e.g. SEP003094C38724) or MAC address", inv);
     cr_assert_str_eq(err, want);
 
     /* a missing inventory file: the config line that names it */

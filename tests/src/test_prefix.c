@@ -120,10 +120,11 @@ Test(prefix, default_routes)
 Test(prefix, merges_overlapping_and_adjacent_ranges)
 {
     /* out of order, nested, overlapping and touching */
-    static const char *const t[] = {"10.1.0.0/16", "10.0.0.0/16", "10.0.128.0/17",
-                                    "10.3.0.0/16", "255.255.255.255", "255.255.255.0/24",
-                                    "2001:db8:1::/48", "2001:db8::/48", "2001:db8:3::/48",
-                                    NULL};
+    static const char *const t[] = {"10.1.0.0/16",     "10.0.0.0/16",
+                                    "10.0.128.0/17",   "10.3.0.0/16",
+                                    "255.255.255.255", "255.255.255.0/24",
+                                    "2001:db8:1::/48", "2001:db8::/48",
+                                    "2001:db8:3::/48", NULL};
     struct prefix_set *s = set_of(t);
     cr_assert(has(s, "10.0.0.0"));
     cr_assert(has(s, "10.0.255.255"));

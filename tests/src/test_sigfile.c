@@ -35,8 +35,7 @@ static int collect(void *user, const char *line, unsigned lineno, char *err, siz
     return 0;
 }
 
-static int collect_count(void *user, const char *line, unsigned lineno, char *err,
-                         size_t errlen)
+static int collect_count(void *user, const char *line, unsigned lineno, char *err, size_t errlen)
 {
     (void)line;
     (void)lineno;
