@@ -155,10 +155,10 @@ struct sensor_config *config_defaults(void)
     c->frag_timeout = 30;
 
     if (!c->host || !c->lan || !c->management || !c->gatekeepers || !c->inventory_file ||
-        !c->router_config || !c->access_code || !c->national_prefix ||
-        !c->international_prefix || !c->country_code || !c->patterns_file ||
-        !c->high_risk_file || !c->timezone || !c->communities_file || !c->eve_path ||
-        !c->redis_url || !c->redis_mode || !c->redis_key || !c->redis_spool_dir)
+        !c->router_config || !c->access_code || !c->national_prefix || !c->international_prefix ||
+        !c->country_code || !c->patterns_file || !c->high_risk_file || !c->timezone ||
+        !c->communities_file || !c->eve_path || !c->redis_url || !c->redis_mode || !c->redis_key ||
+        !c->redis_spool_dir)
         return config_free(c);
     return c;
 }
@@ -266,8 +266,10 @@ static int inventory_normalise(const char *in, char *out, char *err, size_t errl
             sep = true;
     }
     if (macish && (sep || all_hex(in, n))) {
-        snprintf(err, errlen, "'%.40s' is not a MAC address (aa:bb:cc:dd:ee:ff, aabb.ccdd.eeff "
-                 "or 12 hex digits)", in);
+        snprintf(err, errlen,
+                 "'%.40s' is not a MAC address (aa:bb:cc:dd:ee:ff, aabb.ccdd.eeff "
+                 "or 12 hex digits)",
+                 in);
         return -EINVAL;
     }
     bool ok = n > 0 && n <= DEVICE_NAME_MAX && isalpha((unsigned char)in[0]);
@@ -340,8 +342,8 @@ enum key_kind {
     K_EVE_PATH,  /* K_PATH, but "-" = stdout */
     K_MODE,      /* list | publish | stream */
     K_BOOL,
-    K_INT,       /* int field, min..max */
-    K_LONG,      /* long field, min..max */
+    K_INT,  /* int field, min..max */
+    K_LONG, /* long field, min..max */
 };
 
 struct key {
@@ -499,8 +501,7 @@ static bool is_null(const yaml_node_t *n)
     if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
         return false;
     const char *v = (const char *)n->data.scalar.value;
-    return !*v || !strcmp(v, "~") || !strcmp(v, "null") || !strcmp(v, "Null") ||
-           !strcmp(v, "NULL");
+    return !*v || !strcmp(v, "~") || !strcmp(v, "null") || !strcmp(v, "Null") || !strcmp(v, "NULL");
 }
 
 /* "a mapping", "a list" or the quoted scalar, for "expected X, got Y". */
@@ -565,8 +566,7 @@ static char *config_dir(const char *name)
     if (!slash)
         return strdup(cwd);
     const char *rel = skip_dot_slash(name);
-    if (rel > slash || (size_t)(slash - rel) == 0 ||
-        ((size_t)(slash - rel) == 1 && rel[0] == '.'))
+    if (rel > slash || (size_t)(slash - rel) == 0 || ((size_t)(slash - rel) == 1 && rel[0] == '.'))
         return strdup(cwd);
     return dup_printf("%s%s%.*s", cwd, strcmp(cwd, "/") ? "/" : "", (int)(slash - rel), rel);
 }
@@ -584,8 +584,10 @@ static char *resolve_path(const struct loader *l, const char *p)
 
 static int parse_bool(const char *v, bool *ret)
 {
-    static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"};
-    static const char *const no[] = {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"};
+    static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes",
+                                      "YES",  "on",   "On",   "ON"};
+    static const char *const no[] = {"false", "False", "FALSE", "no", "No",
+                                     "NO",    "off",   "Off",   "OFF"};
     for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
         if (!strcmp(v, yes[i])) {
             *ret = true;
@@ -631,8 +633,8 @@ static int load_prefixes(struct loader *l, const yaml_node_t *v, const char *kp,
     if (!s)
         return -ENOMEM;
     if (v->type == YAML_SEQUENCE_NODE) {
-        for (yaml_node_item_t *it = v->data.sequence.items.start;
-             it < v->data.sequence.items.top; it++) {
+        for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+             it++) {
             const yaml_node_t *item = yaml_document_get_node(l->doc, *it);
             const char *text;
             if (!item) {
@@ -742,9 +744,8 @@ static int load_value(struct loader *l, const struct key *k, const yaml_node_t *
                     return fail(l, v, kp, "control character in path");
             if (k->kind == K_EVE_PATH && !*text)
                 return fail(l, v, kp, "must not be empty (use \"-\" for stdout)");
-            char *resolved = k->kind == K_EVE_PATH && !strcmp(text, "-")
-                                 ? strdup(text)
-                                 : resolve_path(l, text);
+            char *resolved =
+                k->kind == K_EVE_PATH && !strcmp(text, "-") ? strdup(text) : resolve_path(l, text);
             if (!resolved)
                 return -ENOMEM;
             char **field = (char **)(void *)(base + k->off);
@@ -847,9 +848,8 @@ static int yaml_fail(struct loader *l, const yaml_parser_t *p, const char *buf, 
         snprintf(l->err, l->errlen, "%s: out of memory", l->name);
         return -ENOMEM;
     }
-    unsigned long line = p->error == YAML_READER_ERROR
-                             ? offset_line(buf, len, p->problem_offset)
-                             : (unsigned long)p->problem_mark.line + 1;
+    unsigned long line = p->error == YAML_READER_ERROR ? offset_line(buf, len, p->problem_offset)
+                                                       : (unsigned long)p->problem_mark.line + 1;
     snprintf(l->err, l->errlen, "%s:%lu: YAML syntax error: %s%s%s%s", l->name, line,
              p->problem ? p->problem : "malformed YAML", p->context ? " (" : "",
              p->context ? p->context : "", p->context ? ")" : "");
@@ -878,8 +878,8 @@ static int load_inventory_file(struct loader *l)
     return ret;
 }
 
-int config_load_buffer(const char *name, const char *buf, size_t len,
-                       struct sensor_config **ret, char *err, size_t errlen)
+int config_load_buffer(const char *name, const char *buf, size_t len, struct sensor_config **ret,
+                       char *err, size_t errlen)
 {
     struct loader l = {.name = name, .err = err, .errlen = errlen};
     yaml_parser_t parser;
@@ -1099,7 +1099,8 @@ void config_print(const struct sensor_config *c, FILE *out)
     put_str(out, c->communities_file);
     fprintf(out, "\ncredentials:\n  log_passwords: %s\n", c->log_passwords ? "true" : "false");
 
-    fprintf(out, "outputs:\n  eve:\n    enabled: %s\n    path: ", c->eve_enabled ? "true" : "false");
+    fprintf(out,
+            "outputs:\n  eve:\n    enabled: %s\n    path: ", c->eve_enabled ? "true" : "false");
     put_str(out, c->eve_path);
     fprintf(out, "\n  redis:\n    enabled: %s\n    url: ", c->redis_enabled ? "true" : "false");
     put_url(out, c->redis_url);
@@ -1109,8 +1110,7 @@ void config_print(const struct sensor_config *c, FILE *out)
     put_str(out, c->redis_spool_dir);
     fprintf(out, "\n    max_queue: %ld\n", c->redis_max_queue);
 
-    fprintf(out,
-            "capture:\n  workers: %d%s\n  ring_slots: %ld\n  snaplen: %d\n  buffer_mb: %d\n",
+    fprintf(out, "capture:\n  workers: %d%s\n  ring_slots: %ld\n  snaplen: %d\n  buffer_mb: %d\n",
             c->workers, c->workers ? "" : "            # 0 = auto", c->ring_slots, c->snaplen,
             c->buffer_mb);
     fprintf(out, "stats:\n  interval: %ld\n", c->stats_interval);

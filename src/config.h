@@ -18,24 +18,24 @@
 struct prefix_set;
 
 struct sensor_config {
-    char *source;   /* config file path, or NULL for built-in defaults */
-    char *host;     /* sensor name for the "host" field (default: gethostname) */
+    char *source; /* config file path, or NULL for built-in defaults */
+    char *host;   /* sensor name for the "host" field (default: gethostname) */
 
     struct prefix_set *lan;
     struct prefix_set *management;
     struct prefix_set *gatekeepers;
 
-    char **inventory;      /* device names / MACs from phones.inventory */
+    char **inventory; /* device names / MACs from phones.inventory */
     size_t inventory_count;
-    char *inventory_file;  /* resolved path or "" */
-    char *router_config;   /* resolved path or "" */
+    char *inventory_file; /* resolved path or "" */
+    char *router_config;  /* resolved path or "" */
 
     char *access_code;
     char *national_prefix;
     char *international_prefix;
     char *country_code;
 
-    char *patterns_file;   /* resolved paths */
+    char *patterns_file; /* resolved paths */
     char *high_risk_file;
     char *timezone;
     char *communities_file;
@@ -43,30 +43,30 @@ struct sensor_config {
     bool log_passwords;
 
     bool eve_enabled;
-    char *eve_path;        /* "-" = stdout */
+    char *eve_path; /* "-" = stdout */
 
     bool redis_enabled;
     char *redis_url;
-    char *redis_mode;      /* list | publish | stream */
+    char *redis_mode; /* list | publish | stream */
     char *redis_key;
     char *redis_spool_dir;
     long redis_max_queue;
 
-    int workers;           /* 0 = auto */
+    int workers; /* 0 = auto */
     long ring_slots;
     int snaplen;
     int buffer_mb;
 
-    long stats_interval;   /* seconds; 0 disables periodic stats */
+    long stats_interval; /* seconds; 0 disables periodic stats */
 
     /* limits: (tollwatch extension, documented in docs/configuration.md) */
     long max_flows;
     long flow_timeout_tcp_new, flow_timeout_tcp_established, flow_timeout_tcp_closed,
-        flow_timeout_udp;  /* seconds */
-    long stream_dir_cap;   /* bytes held out of order per TCP direction */
+        flow_timeout_udp; /* seconds */
+    long stream_dir_cap;  /* bytes held out of order per TCP direction */
     long stream_global_cap;
     long frag_max_datagrams;
-    long frag_timeout;     /* seconds */
+    long frag_timeout; /* seconds */
 };
 
 /*
@@ -87,8 +87,8 @@ int config_load(const char *path, struct sensor_config **ret, char *err, size_t 
  * its folder anchors relative paths. config_load() reads the file (at most
  * 16 MiB) and calls this.
  */
-int config_load_buffer(const char *name, const char *buf, size_t len,
-                       struct sensor_config **ret, char *err, size_t errlen);
+int config_load_buffer(const char *name, const char *buf, size_t len, struct sensor_config **ret,
+                       char *err, size_t errlen);
 
 struct sensor_config *config_free(struct sensor_config *cfg);
 

@@ -43,10 +43,7 @@ struct prefix_set {
     bool frozen;
 };
 
-struct prefix_set *prefix_set_new(void)
-{
-    return calloc(1, sizeof(struct prefix_set));
-}
+struct prefix_set *prefix_set_new(void) { return calloc(1, sizeof(struct prefix_set)); }
 
 struct prefix_set *prefix_set_free(struct prefix_set *s)
 {
@@ -96,10 +93,7 @@ static int u128_cmp(struct u128 x, struct u128 y)
     return 0;
 }
 
-static bool u128_is_max(struct u128 x)
-{
-    return x.hi == UINT64_MAX && x.lo == UINT64_MAX;
-}
+static bool u128_is_max(struct u128 x) { return x.hi == UINT64_MAX && x.lo == UINT64_MAX; }
 
 static struct u128 u128_inc(struct u128 x)
 {
@@ -189,8 +183,8 @@ int prefix_set_add(struct prefix_set *s, const char *text, char *err, size_t err
         }
         if (!slash)
             len = 32;
-        uint32_t a = (uint32_t)bytes[0] << 24 | (uint32_t)bytes[1] << 16 |
-                     (uint32_t)bytes[2] << 8 | bytes[3];
+        uint32_t a = (uint32_t)bytes[0] << 24 | (uint32_t)bytes[1] << 16 | (uint32_t)bytes[2] << 8 |
+                     bytes[3];
         uint32_t host = len >= 32 ? 0 : (uint32_t)(UINT32_MAX >> len);
         if (a & host) {
             snprintf(err, errlen, "'%s' has host bits set", buf);
@@ -282,8 +276,8 @@ bool prefix_set_contains(const struct prefix_set *s, const struct tw_addr *a)
     if (!s || !a)
         return false;
     if (a->family == 4) {
-        uint32_t v = (uint32_t)a->a[0] << 24 | (uint32_t)a->a[1] << 16 |
-                     (uint32_t)a->a[2] << 8 | a->a[3];
+        uint32_t v =
+            (uint32_t)a->a[0] << 24 | (uint32_t)a->a[1] << 16 | (uint32_t)a->a[2] << 8 | a->a[3];
         if (!s->frozen) {
             for (size_t i = 0; i < s->n4; i++)
                 if (v >= s->v4[i].lo && v <= s->v4[i].hi)
@@ -322,10 +316,7 @@ bool prefix_set_contains(const struct prefix_set *s, const struct tw_addr *a)
     return false;
 }
 
-size_t prefix_set_count(const struct prefix_set *s)
-{
-    return s ? s->ntexts : 0;
-}
+size_t prefix_set_count(const struct prefix_set *s) { return s ? s->ntexts : 0; }
 
 void prefix_set_print(const struct prefix_set *s, FILE *out)
 {
