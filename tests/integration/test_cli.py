@@ -94,6 +94,27 @@ def main(argv):
             "-o FILE writes events there; -q keeps stderr quiet", r.stderr)
     r = run(b, ["-r", SAMPLE, "-o", "-"])
     c.check("\r" not in r.stderr, "no progress output when stderr is not a terminal")
+    # On a terminal, progress (bytes of total, packets/s, events) goes to stderr.
+    import pty
+    import subprocess
+    master, slave = pty.openpty()
+    p = subprocess.Popen([b, "-r", SAMPLE, "-o", os.devnull], stdout=subprocess.DEVNULL,
+                         stderr=slave)
+    os.close(slave)
+    p.wait(timeout=60)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    tty = b"".join(chunks).decode("utf-8", "replace")
+    c.check("packets/s" in tty and "events" in tty and "snmp_default_community.pcap" in tty,
+            "progress on stderr when it is a terminal", repr(tty[:200]))
 
     # Several files in order, and stdin.
     first, second = split_pcap(tmp, SAMPLE, 7)
