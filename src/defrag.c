@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cursor.h"
+
 /*
  * Disjoint received ranges per datagram. A 64 KiB datagram cut at the IPv6
  * minimum MTU is 52 fragments; anything needing more pieces than this is an
@@ -247,16 +249,22 @@ static uint32_t gap_bytes(const struct defrag_dgram *g, uint32_t start, uint32_t
     return bytes;
 }
 
-/* Inserts a piece holding data[s - base, e - base) before *link; false on OOM. */
-static bool piece_insert(struct defrag_dgram *g, struct defrag_piece **link, const uint8_t *data,
-                         uint32_t base, uint32_t s, uint32_t e)
+/* Inserts a piece holding the fragment bytes of [s, e) before *link; false on OOM. */
+static bool piece_insert(struct defrag_dgram *g, struct defrag_piece **link,
+                         const struct defrag_frag *f, uint32_t s, uint32_t e)
 {
     struct defrag_piece *n = malloc(sizeof(*n) + (e - s));
     if (!n)
         return false;
+    struct cursor c;
+    cur_init(&c, f->data, f->len);
+    cur_skip(&c, s - f->offset);
+    if (!cur_copy(&c, n->data, e - s)) { /* cannot happen: [s, e) lies within f */
+        free(n);
+        return false;
+    }
     n->start = s;
     n->end = e;
-    memcpy(n->data, data + (s - base), e - s);
     n->next = *link;
     *link = n;
     g->received += e - s;
@@ -264,8 +272,9 @@ static bool piece_insert(struct defrag_dgram *g, struct defrag_piece **link, con
     return true;
 }
 
-/* Copies the gaps of [start, end) from data; false on OOM (the datagram is then incomplete). */
-static bool fill_gaps(struct defrag_dgram *g, const uint8_t *data, uint32_t start, uint32_t end)
+/* Copies the gaps of [start, end) from f; false on OOM (the datagram is then incomplete). */
+static bool fill_gaps(struct defrag_dgram *g, const struct defrag_frag *f, uint32_t start,
+                      uint32_t end)
 {
     struct defrag_piece **link = &g->pieces;
     uint32_t pos = start;
@@ -277,7 +286,7 @@ static bool fill_gaps(struct defrag_dgram *g, const uint8_t *data, uint32_t star
         }
         if (!p || p->start > pos) {
             uint32_t gap_end = p && p->start < end ? p->start : end;
-            if (!piece_insert(g, link, data, start, pos, gap_end))
+            if (!piece_insert(g, link, f, pos, gap_end))
                 return false;
             link = &(*link)->next;
             pos = gap_end;
@@ -360,7 +369,7 @@ int defrag_add(struct defrag *d, const struct defrag_frag *f, uint64_t now_us,
     if (need < end - start)
         d->stats.overlaps++;
     uint32_t before = g->received;
-    bool filled = fill_gaps(g, f->data, start, end);
+    bool filled = fill_gaps(g, f, start, end);
     d->bytes += g->received - before;
     if (!filled) {
         /* out of memory: lose this datagram rather than hold a half-copied one */

@@ -1277,3 +1277,48 @@ Test(decode, real_cdp_not_ip)
     cr_assert_eq(dec.stats.other[DO_NOT_IP], 1);
     free(b);
 }
+
+Test(decode, sll_netlink_not_ip)
+{
+    struct fb f = {0};
+    sll(&f, 0x0800);
+    f.b[2] = 824 >> 8; /* ARPHRD_NETLINK: the protocol field is a netlink family */
+    f.b[3] = 824 & 0xff;
+    ip4_tcp_hello(&f);
+    assert_other(run(LT_SLL, &f), DO_NOT_IP);
+
+    struct fb g = {0};
+    sll2(&g, 0x0800);
+    g.b[8] = 824 >> 8;
+    g.b[9] = 824 & 0xff;
+    ip4_tcp_hello(&g);
+    cr_assert_eq(run(LT_SLL2, &g), DECODE_OTHER);
+    cr_assert_eq(dec.stats.other[DO_NOT_IP], 2);
+}
+
+Test(decode, ipv6_fragment_truncated_or_nested)
+{
+    /* cut by the snaplen: cannot be reassembled */
+    struct fb f = {0};
+    size_t ip = ip6(&f, 44, "2001:db8::1", "2001:db8::2");
+    ip6_frag_hdr(&f, 17, 1, 0, true);
+    put_zero(&f, 32);
+    ip6_end(&f, ip);
+    assert_error(run_n(LT_IPV6, &f, f.len - 8), DR_TRUNCATED_IP6);
+
+    /* a rebuilt datagram that starts with another fragment header */
+    struct fb a = {0}, b = {0};
+    ip = ip6(&a, 44, "2001:db8::1", "2001:db8::2");
+    ip6_frag_hdr(&a, 44, 2, 0, true);
+    ip6_frag_hdr(&a, 17, 3, 0, true); /* inner fragment header, first 8 bytes */
+    put_zero(&a, 8);
+    ip6_end(&a, ip);
+    ip = ip6(&b, 44, "2001:db8::1", "2001:db8::2");
+    ip6_frag_hdr(&b, 44, 2, 2, false);
+    put_zero(&b, 8);
+    ip6_end(&b, ip);
+    cr_assert_eq(run(LT_IPV6, &a), DECODE_HELD);
+    cr_assert_eq(run(LT_IPV6, &b), DECODE_ERROR);
+    cr_assert_eq(dec.stats.errors[DR_BAD_FRAGMENT], 1);
+    cr_assert_eq(defrag_pending(dec.defrag), 0);
+}

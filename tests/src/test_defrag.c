@@ -407,3 +407,33 @@ Test(defrag, free_null_and_with_pending)
     cr_assert_eq(defrag_stats(d)->evicted, 6);
     cr_assert_null(defrag_free(d)); /* the leak checker covers the pieces */
 }
+
+Test(defrag, many_concurrent_datagrams)
+{
+    /* 300 partial datagrams share 1024 buckets (some chains), completed oldest first */
+    struct defrag *d = new_table(0, 0, 0);
+    const uint8_t *out = NULL;
+    size_t out_len = 0;
+    for (uint32_t id = 0; id < 300; id++) {
+        struct defrag_frag f = frag4(id * 7919, 0, 64, true);
+        cr_assert_eq(defrag_add(d, &f, SEC, &out, &out_len), 0);
+    }
+    cr_assert_eq(defrag_pending(d), 300);
+    /* invalidate one in the middle of the age list */
+    struct defrag_frag bad = frag4(150 * 7919, 0, 8, false);
+    cr_assert_eq(defrag_add(d, &bad, SEC, &out, &out_len), 0);
+    cr_assert_eq(defrag_pending(d), 299);
+    for (uint32_t id = 0; id < 300; id++) {
+        struct defrag_frag f = frag4(id * 7919, 64, 8 + id % 8, false);
+        int r = defrag_add(d, &f, SEC, &out, &out_len);
+        if (id == 150) {
+            cr_assert_eq(r, 0);
+            continue;
+        }
+        cr_assert_eq(r, 1, "datagram %u", id);
+        cr_assert_eq(out_len, 72 + id % 8);
+        cr_assert_arr_eq(out, payload, out_len);
+    }
+    cr_assert_eq(defrag_pending(d), 1);
+    defrag_free(d);
+}
