@@ -31,13 +31,13 @@ struct det_ctx {
 };
 
 struct detector {
-    const char *name;       /* alert.detector, the stable key */
-    uint32_t sid;           /* alert.signature_id */
+    const char *name; /* alert.detector, the stable key */
+    uint32_t sid;     /* alert.signature_id */
     uint32_t rev;
-    const char *signature;  /* alert.signature */
-    const char *category;   /* alert.category */
-    int severity;           /* default alert.severity */
-    uint64_t events;        /* EV_BIT() mask of subscribed event types */
+    const char *signature; /* alert.signature */
+    const char *category;  /* alert.category */
+    int severity;          /* default alert.severity */
+    uint64_t events;       /* EV_BIT() mask of subscribed event types */
     /*
      * Loads signatures and builds private state. Returns 0, or a negative
      * errno with err set to "file:line: reason". *ret_priv may stay NULL.

@@ -27,21 +27,21 @@ struct worker;
 
 enum dis_result {
     DIS_OK = 0,
-    DIS_NEED_MORE,  /* stream: consumed what was whole, needs ctx->needed bytes in all */
-    DIS_TRUNCATED,  /* the capture ended inside a message (snaplen, lost segment) */
-    DIS_MALFORMED,  /* impossible content; ctx->error says what */
-    DIS_NOT_MINE,   /* not this protocol after all */
+    DIS_NEED_MORE, /* stream: consumed what was whole, needs ctx->needed bytes in all */
+    DIS_TRUNCATED, /* the capture ended inside a message (snaplen, lost segment) */
+    DIS_MALFORMED, /* impossible content; ctx->error says what */
+    DIS_NOT_MINE,  /* not this protocol after all */
 };
 
 struct dis_ctx {
     struct worker *w;
     struct flow *flow;
-    int dir;          /* DIR_TO_SERVER or DIR_TO_CLIENT */
+    int dir; /* DIR_TO_SERVER or DIR_TO_CLIENT */
     uint64_t ts_us;
-    uint64_t gap;     /* stream: bytes lost just before this data */
-    size_t consumed;  /* stream: set by parse */
-    size_t needed;    /* stream: set by parse with DIS_NEED_MORE */
-    const char *error;/* set by parse with DIS_MALFORMED: static string */
+    uint64_t gap;      /* stream: bytes lost just before this data */
+    size_t consumed;   /* stream: set by parse */
+    size_t needed;     /* stream: set by parse with DIS_NEED_MORE */
+    const char *error; /* set by parse with DIS_MALFORMED: static string */
     /* Test hook: when set, dis_emit() calls it instead of the worker. */
     void (*emit)(struct dis_ctx *ctx, const struct dis_event *ev);
     void *user;
@@ -51,11 +51,11 @@ struct dis_ctx {
 #define DIS_MAX_NDPI  2
 
 struct dissector {
-    const char *name;          /* app_proto value, e.g. "snmp" */
-    uint8_t l4;                /* IPPROTO_TCP or IPPROTO_UDP */
-    uint16_t ports[DIS_MAX_PORTS];    /* default server ports; 0 ends */
-    uint16_t ndpi_ids[DIS_MAX_NDPI];  /* nDPI protocol ids; 0 ends */
-    size_t state_size;         /* per-flow state, zeroed; 0 = none */
+    const char *name;                /* app_proto value, e.g. "snmp" */
+    uint8_t l4;                      /* IPPROTO_TCP or IPPROTO_UDP */
+    uint16_t ports[DIS_MAX_PORTS];   /* default server ports; 0 ends */
+    uint16_t ndpi_ids[DIS_MAX_NDPI]; /* nDPI protocol ids; 0 ends */
+    size_t state_size;               /* per-flow state, zeroed; 0 = none */
     /* Optional content check on the first payload of a flow. */
     bool (*probe)(const struct cursor *c, int dir);
     enum dis_result (*parse)(struct dis_ctx *ctx, void *state, struct cursor *c);

@@ -148,7 +148,4 @@ const char *classify_name(struct classify *c, const struct flow *f)
     return n ? n : name_of(c, f->ndpi_master);
 }
 
-const struct classify_stats *classify_get_stats(const struct classify *c)
-{
-    return &c->stats;
-}
+const struct classify_stats *classify_get_stats(const struct classify *c) { return &c->stats; }

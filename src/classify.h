@@ -19,10 +19,10 @@ struct packet;
 #define CLASSIFY_MAX_PACKETS 16
 
 struct classify_stats {
-    uint64_t packets;      /* packets given to nDPI */
-    uint64_t classified;   /* flows nDPI named */
-    uint64_t guessed;      /* flows named by giving up (port guess) */
-    uint64_t unknown;      /* flows nDPI could not name */
+    uint64_t packets;    /* packets given to nDPI */
+    uint64_t classified; /* flows nDPI named */
+    uint64_t guessed;    /* flows named by giving up (port guess) */
+    uint64_t unknown;    /* flows nDPI could not name */
     uint64_t alloc_failed;
 };
 

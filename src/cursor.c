@@ -16,15 +16,9 @@ void cur_init(struct cursor *c, const uint8_t *data, size_t len)
     c->err = false;
 }
 
-size_t cur_left(const struct cursor *c)
-{
-    return c->len - c->off;
-}
+size_t cur_left(const struct cursor *c) { return c->len - c->off; }
 
-bool cur_ok(const struct cursor *c)
-{
-    return !c->err;
-}
+bool cur_ok(const struct cursor *c) { return !c->err; }
 
 const uint8_t *cur_ptr(const struct cursor *c)
 {
@@ -140,7 +134,4 @@ struct cursor cur_sub(struct cursor *c, size_t n)
     return child;
 }
 
-struct cursor cur_rest(struct cursor *c)
-{
-    return cur_sub(c, cur_left(c));
-}
+struct cursor cur_rest(struct cursor *c) { return cur_sub(c, cur_left(c)); }

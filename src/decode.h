@@ -19,10 +19,10 @@
 struct defrag;
 
 enum decode_result {
-    DECODE_OK = 0,    /* pkt is a TCP or UDP packet, ready for the flow layer */
-    DECODE_OTHER,     /* valid but not for us: ARP, ICMP, LLDP, ...; counted */
-    DECODE_HELD,      /* an IP fragment, held until its datagram is complete */
-    DECODE_ERROR,     /* truncated or malformed; counted under a reason */
+    DECODE_OK = 0, /* pkt is a TCP or UDP packet, ready for the flow layer */
+    DECODE_OTHER,  /* valid but not for us: ARP, ICMP, LLDP, ...; counted */
+    DECODE_HELD,   /* an IP fragment, held until its datagram is complete */
+    DECODE_ERROR,  /* truncated or malformed; counted under a reason */
 };
 
 /* Why a packet was skipped; decode_reason_name() gives the stats key. */

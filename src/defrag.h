@@ -17,9 +17,9 @@
 #include "packet.h"
 
 struct defrag_limits {
-    size_t max_datagrams;   /* partial datagrams held at once */
-    size_t max_bytes;       /* fragment payload bytes held at once */
-    uint64_t timeout_us;    /* packet-time life of a partial datagram */
+    size_t max_datagrams; /* partial datagrams held at once */
+    size_t max_bytes;     /* fragment payload bytes held at once */
+    uint64_t timeout_us;  /* packet-time life of a partial datagram */
 };
 
 #define DEFRAG_DEFAULT_MAX_DATAGRAMS 1024
@@ -28,23 +28,23 @@ struct defrag_limits {
 #define DEFRAG_MAX_DATAGRAM          65535 /* largest IP payload rebuilt */
 
 struct defrag_stats {
-    uint64_t fragments;  /* fragments accepted */
-    uint64_t reassembled;/* datagrams completed */
-    uint64_t timeouts;   /* partial datagrams dropped on timeout */
-    uint64_t evicted;    /* partial datagrams dropped because the table was full */
-    uint64_t overlaps;   /* fragments whose bytes overlapped earlier ones */
-    uint64_t too_big;    /* datagrams beyond DEFRAG_MAX_DATAGRAM */
-    uint64_t invalid;    /* inconsistent fragments (e.g. two last fragments) */
+    uint64_t fragments;   /* fragments accepted */
+    uint64_t reassembled; /* datagrams completed */
+    uint64_t timeouts;    /* partial datagrams dropped on timeout */
+    uint64_t evicted;     /* partial datagrams dropped because the table was full */
+    uint64_t overlaps;    /* fragments whose bytes overlapped earlier ones */
+    uint64_t too_big;     /* datagrams beyond DEFRAG_MAX_DATAGRAM */
+    uint64_t invalid;     /* inconsistent fragments (e.g. two last fragments) */
 };
 
 struct defrag_frag {
-    uint8_t family;       /* 4 or 6 */
+    uint8_t family; /* 4 or 6 */
     struct tw_addr src, dst;
     uint32_t id;
-    uint8_t proto;        /* upper-layer protocol */
-    uint32_t offset;      /* bytes */
-    bool more;            /* more fragments follow */
-    const uint8_t *data;  /* fragment payload */
+    uint8_t proto;       /* upper-layer protocol */
+    uint32_t offset;     /* bytes */
+    bool more;           /* more fragments follow */
+    const uint8_t *data; /* fragment payload */
     size_t len;
 };
 

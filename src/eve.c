@@ -70,7 +70,8 @@ json_t *eve_header(const struct eve_meta *meta, const struct flow *f, int dir, u
         const struct tw_addr *src = dir == DIR_TO_SERVER ? &f->cli : &f->srv;
         const struct tw_addr *dst = dir == DIR_TO_SERVER ? &f->srv : &f->cli;
         json_object_set_new(o, "src_ip", json_string(tw_addr_fmt(src, a, sizeof(a))));
-        json_object_set_new(o, "src_port", json_integer(dir == DIR_TO_SERVER ? f->cport : f->sport));
+        json_object_set_new(o, "src_port",
+                            json_integer(dir == DIR_TO_SERVER ? f->cport : f->sport));
         json_object_set_new(o, "dest_ip", json_string(tw_addr_fmt(dst, a, sizeof(a))));
         json_object_set_new(o, "dest_port",
                             json_integer(dir == DIR_TO_SERVER ? f->sport : f->cport));
@@ -83,10 +84,7 @@ json_t *eve_header(const struct eve_meta *meta, const struct flow *f, int dir, u
     return o;
 }
 
-char *eve_serialize(const json_t *ev)
-{
-    return json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER);
-}
+char *eve_serialize(const json_t *ev) { return json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER); }
 
 int eve_set_bytes(json_t *obj, const char *key, const uint8_t *p, size_t len)
 {

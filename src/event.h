@@ -14,10 +14,7 @@
 
 struct flow;
 
-enum dis_event_type {
-    EV_SNMP_PDU = 0,
-    EV_COUNT
-};
+enum dis_event_type { EV_SNMP_PDU = 0, EV_COUNT };
 
 #define EV_BIT(t) (1ull << (t))
 
@@ -46,20 +43,20 @@ struct ev_snmp {
     uint8_t pdu_type;         /* enum snmp_pdu_type */
     const uint8_t *community; /* v1/v2c; may be empty (len 0) */
     size_t community_len;
-    const uint8_t *user;      /* v3 msgUserName; may be empty */
+    const uint8_t *user; /* v3 msgUserName; may be empty */
     size_t user_len;
     bool has_request_id;
     int64_t request_id;
     uint32_t varbind_count;
-    uint32_t msg_id;          /* v3 */
-    uint8_t msg_flags;        /* v3: 1 auth, 2 priv, 4 reportable */
+    uint32_t msg_id;   /* v3 */
+    uint8_t msg_flags; /* v3: 1 auth, 2 priv, 4 reportable */
 };
 
 struct dis_event {
     enum dis_event_type type;
     const struct flow *flow;
-    int dir;         /* direction of the packet that carried it */
-    uint64_t ts_us;  /* packet time */
+    int dir;        /* direction of the packet that carried it */
+    uint64_t ts_us; /* packet time */
     union {
         struct ev_snmp snmp;
     } u;

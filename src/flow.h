@@ -43,8 +43,8 @@ enum flow_end_reason {
 /* Dissector choice for a flow. */
 enum flow_app_state {
     FLOW_APP_UNDECIDED = 0,
-    FLOW_APP_CLAIMED,  /* dis is set */
-    FLOW_APP_NONE,     /* no dissector wants it */
+    FLOW_APP_CLAIMED, /* dis is set */
+    FLOW_APP_NONE,    /* no dissector wants it */
 };
 
 struct flow {
@@ -54,8 +54,8 @@ struct flow {
     uint8_t proto;
     uint8_t vlan_count;
     uint16_t vlan[PKT_MAX_VLAN];
-    uint8_t tcp_state;  /* enum flow_tcp_state */
-    uint8_t seen_dir;   /* bit 0: to server seen, bit 1: to client seen */
+    uint8_t tcp_state; /* enum flow_tcp_state */
+    uint8_t seen_dir;  /* bit 0: to server seen, bit 1: to client seen */
 
     uint64_t first_ts, last_ts;
     uint64_t pkts[2], bytes[2];
@@ -63,18 +63,18 @@ struct flow {
     struct reasm_dir rd[2];
 
     /* application layer, owned by the worker */
-    uint8_t app_state;                 /* enum flow_app_state */
-    uint8_t app_errors;                /* anomalies reported (capped) */
-    uint32_t app_rejected;             /* dissector indices that said not mine */
+    uint8_t app_state;     /* enum flow_app_state */
+    uint8_t app_errors;    /* anomalies reported (capped) */
+    uint32_t app_rejected; /* dissector indices that said not mine */
     const struct dissector *dis;
     void *dis_state;
-    struct stream_buf *sbuf[2];        /* unconsumed stream bytes per direction */
-    void *ndpi_flow;                   /* freed once classification is done */
+    struct stream_buf *sbuf[2]; /* unconsumed stream bytes per direction */
+    void *ndpi_flow;            /* freed once classification is done */
     uint16_t ndpi_master, ndpi_app;
     uint8_t ndpi_pkts;
     uint8_t ndpi_done;
-    uint32_t alerted;                  /* once-per-flow detector bits */
-    const char *app_proto;             /* static name: dissector or nDPI; NULL = unknown */
+    uint32_t alerted;      /* once-per-flow detector bits */
+    const char *app_proto; /* static name: dissector or nDPI; NULL = unknown */
 
     /* table internals */
     struct flow *hnext;
@@ -87,11 +87,11 @@ struct flow_limits {
     uint64_t tcp_new_us, tcp_established_us, tcp_closed_us, udp_us;
 };
 
-#define FLOW_DEFAULT_MAX_FLOWS      65536
-#define FLOW_DEFAULT_TCP_NEW_US     (30ull * 1000000)
-#define FLOW_DEFAULT_TCP_EST_US     (3600ull * 1000000)
-#define FLOW_DEFAULT_TCP_CLOSED_US  (10ull * 1000000)
-#define FLOW_DEFAULT_UDP_US         (120ull * 1000000)
+#define FLOW_DEFAULT_MAX_FLOWS     65536
+#define FLOW_DEFAULT_TCP_NEW_US    (30ull * 1000000)
+#define FLOW_DEFAULT_TCP_EST_US    (3600ull * 1000000)
+#define FLOW_DEFAULT_TCP_CLOSED_US (10ull * 1000000)
+#define FLOW_DEFAULT_UDP_US        (120ull * 1000000)
 
 struct flow_stats {
     uint64_t created;

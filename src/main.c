@@ -105,8 +105,7 @@ static int check_signatures(const struct sensor_config *cfg, FILE *out)
     fprintf(out, "dissectors:\n");
     for (size_t i = 0; i < dissector_count; i++) {
         const struct dissector *d = dissector_table[i];
-        fprintf(out, "  - {name: %s, transport: %s, ports: [", d->name,
-                d->l4 == 6 ? "tcp" : "udp");
+        fprintf(out, "  - {name: %s, transport: %s, ports: [", d->name, d->l4 == 6 ? "tcp" : "udp");
         for (int p = 0; p < DIS_MAX_PORTS && d->ports[p]; p++)
             fprintf(out, "%s%u", p ? ", " : "", d->ports[p]);
         fprintf(out, "]}\n");
@@ -117,16 +116,11 @@ static int check_signatures(const struct sensor_config *cfg, FILE *out)
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"read", required_argument, NULL, 'r'},
-        {"config", required_argument, NULL, 'c'},
-        {"output", required_argument, NULL, 'o'},
-        {"filter", required_argument, NULL, 'f'},
-        {"check-config", no_argument, NULL, 'C'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"verbose", no_argument, NULL, 'v'},
-        {"version", no_argument, NULL, 'V'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"read", required_argument, NULL, 'r'},   {"config", required_argument, NULL, 'c'},
+        {"output", required_argument, NULL, 'o'}, {"filter", required_argument, NULL, 'f'},
+        {"check-config", no_argument, NULL, 'C'}, {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},      {"version", no_argument, NULL, 'V'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
     };
     const char *files[MAX_FILES];
     int nfiles = 0;

@@ -30,8 +30,9 @@ int output_open(const struct sensor_config *cfg, const char *eve_target, struct 
 {
     if (cfg->redis_enabled) {
         /* Refuse rather than drop events silently until the sink exists. */
-        snprintf(err, errlen, "%s: outputs.redis.enabled: the Redis output is not available in "
-                              "this version (use outputs.eve)",
+        snprintf(err, errlen,
+                 "%s: outputs.redis.enabled: the Redis output is not available in "
+                 "this version (use outputs.eve)",
                  cfg->source ? cfg->source : "config");
         return -ENOTSUP;
     }
@@ -87,7 +88,4 @@ struct output *output_close(struct output *o)
     return NULL;
 }
 
-const struct output_stats *output_get_stats(const struct output *o)
-{
-    return &o->stats;
-}
+const struct output_stats *output_get_stats(const struct output *o) { return &o->stats; }

@@ -41,12 +41,12 @@ struct packet {
     uint16_t vlan[PKT_MAX_VLAN];
     uint8_t vlan_count;
 
-    uint8_t ip_version;   /* 4 or 6 */
-    const uint8_t *l3;    /* IP header */
-    size_t l3_len;        /* IP header to end of IP payload (captured) */
+    uint8_t ip_version; /* 4 or 6 */
+    const uint8_t *l3;  /* IP header */
+    size_t l3_len;      /* IP header to end of IP payload (captured) */
     struct tw_addr src, dst;
-    uint8_t ip_proto;     /* IPPROTO_TCP, IPPROTO_UDP, ... */
-    bool reassembled;     /* built from IP fragments */
+    uint8_t ip_proto; /* IPPROTO_TCP, IPPROTO_UDP, ... */
+    bool reassembled; /* built from IP fragments */
 
     uint16_t sport, dport;
     uint8_t tcp_flags;

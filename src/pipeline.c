@@ -26,20 +26,11 @@ static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t stats_requested;
 static volatile sig_atomic_t reload_requested;
 
-void pipeline_request_reload(void)
-{
-    reload_requested = 1;
-}
+void pipeline_request_reload(void) { reload_requested = 1; }
 
-void pipeline_request_stop(void)
-{
-    stop_requested = 1;
-}
+void pipeline_request_stop(void) { stop_requested = 1; }
 
-void pipeline_request_stats(void)
-{
-    stats_requested = 1;
-}
+void pipeline_request_stats(void) { stats_requested = 1; }
 
 static double now_s(void)
 {
@@ -92,8 +83,7 @@ static void pipeline_reload(struct worker *w, const struct pipeline_opts *opts)
         return;
     }
     if (worker_reload(w, cfg, err, sizeof(err)) < 0) {
-        fprintf(stderr, "tollwatch: reload failed, keeping the running configuration: %s\n",
-                err);
+        fprintf(stderr, "tollwatch: reload failed, keeping the running configuration: %s\n", err);
         config_free(cfg);
         return;
     }
@@ -122,8 +112,8 @@ static int check_filter(const char *bpf, char *err, size_t errlen)
 }
 
 /* Reads one file into w. 0 read to the end (or stopped), 1 unreadable or cut short, 2 setup. */
-static int run_file(struct worker *w, const char *path, const struct pipeline_opts *opts,
-                    char *err, size_t errlen)
+static int run_file(struct worker *w, const char *path, const struct pipeline_opts *opts, char *err,
+                    size_t errlen)
 {
     char errbuf[PCAP_ERRBUF_SIZE];
     const char *name = strcmp(path, "-") == 0 ? "stdin" : path;

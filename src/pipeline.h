@@ -21,7 +21,7 @@ struct pipeline_opts {
     const char *const *files;
     int nfiles;
     const char *bpf;
-    bool progress;   /* show progress on stderr */
+    bool progress; /* show progress on stderr */
     int verbose;
 };
 
@@ -30,8 +30,8 @@ struct pipeline_result {
     uint64_t decode_errors;
     uint64_t capture_drops;
     uint64_t output_failures;
-    int files_failed;        /* unreadable, or cut short */
-    char events[512];        /* "alert 3, stats 1" */
+    int files_failed; /* unreadable, or cut short */
+    char events[512]; /* "alert 3, stats 1" */
 };
 
 /*

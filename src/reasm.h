@@ -32,26 +32,26 @@ struct reasm_dir {
     uint32_t next_seq;      /* next sequence number to deliver */
     uint32_t held_bytes;
     uint16_t held_segs;
-    uint8_t started : 1;    /* next_seq is valid */
+    uint8_t started : 1; /* next_seq is valid */
     uint8_t fin_seen : 1;
-    uint8_t ended : 1;      /* end callback already called */
-    uint32_t fin_seq;       /* sequence number of the FIN */
+    uint8_t ended : 1; /* end callback already called */
+    uint32_t fin_seq;  /* sequence number of the FIN */
 };
 
 struct reasm_stats {
-    uint64_t segments;       /* data segments seen */
-    uint64_t in_order;       /* delivered straight away */
-    uint64_t out_of_order;   /* held for later */
-    uint64_t retransmits;    /* wholly before next_seq */
-    uint64_t overlaps;       /* partly overlapping earlier data (trimmed) */
-    uint64_t overlaps_diff;  /* ...whose bytes differed from the earlier data */
-    uint64_t gaps;           /* holes skipped */
-    uint64_t gap_bytes;      /* bytes never seen */
-    uint64_t midstream;      /* directions picked up without a SYN */
+    uint64_t segments;           /* data segments seen */
+    uint64_t in_order;           /* delivered straight away */
+    uint64_t out_of_order;       /* held for later */
+    uint64_t retransmits;        /* wholly before next_seq */
+    uint64_t overlaps;           /* partly overlapping earlier data (trimmed) */
+    uint64_t overlaps_diff;      /* ...whose bytes differed from the earlier data */
+    uint64_t gaps;               /* holes skipped */
+    uint64_t gap_bytes;          /* bytes never seen */
+    uint64_t midstream;          /* directions picked up without a SYN */
     uint64_t dropped_flow_cap;   /* segments dropped by the per-direction cap */
     uint64_t dropped_global_cap; /* segments dropped by the global cap */
-    uint64_t held_bytes;     /* bytes held now (all flows) */
-    uint64_t held_bytes_max; /* high-water mark */
+    uint64_t held_bytes;         /* bytes held now (all flows) */
+    uint64_t held_bytes_max;     /* high-water mark */
 };
 
 struct reasm_limits {
@@ -73,8 +73,7 @@ struct reasm_ctx {
  * Delivery callback: gap bytes were lost just before data (gap == 0 for a
  * continuous stream); data/len may be empty when only a gap is reported.
  */
-typedef void (*reasm_data_fn)(void *user, int dir, const uint8_t *data, size_t len,
-                              uint64_t gap);
+typedef void (*reasm_data_fn)(void *user, int dir, const uint8_t *data, size_t len, uint64_t gap);
 /* End-of-stream callback for one direction: FIN reached, RST, or flush. */
 typedef void (*reasm_end_fn)(void *user, int dir, bool reset);
 
@@ -88,8 +87,7 @@ void reasm_ctx_init(struct reasm_ctx *ctx, const struct reasm_limits *lim);
 
 /* Feeds one TCP segment of direction dir (0 or 1). */
 void reasm_segment(struct reasm_ctx *ctx, struct reasm_dir *rd, int dir, uint32_t seq,
-                   uint8_t tcp_flags, const uint8_t *data, size_t len,
-                   const struct reasm_cb *cb);
+                   uint8_t tcp_flags, const uint8_t *data, size_t len, const struct reasm_cb *cb);
 
 /*
  * Delivers everything held (reporting holes as gaps) and calls the end

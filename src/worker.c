@@ -37,9 +37,9 @@
 #define WORKER_PENDING_MAX   (8u << 10)  /* bytes per direction waiting for a decision */
 #define WORKER_MAX_DIS       32
 #define WORKER_MAX_DET       32
-#define WORKER_MAX_ANOMALIES 3           /* anomaly events per flow */
+#define WORKER_MAX_ANOMALIES 3 /* anomaly events per flow */
 #define WORKER_MAX_EVTYPES   16
-#define WORKER_LOG_ERRORS    20          /* -v: decode errors printed per run */
+#define WORKER_LOG_ERRORS    20 /* -v: decode errors printed per run */
 
 struct stream_buf {
     size_t len;
@@ -75,11 +75,11 @@ struct worker {
     struct worker_counters c;
     struct dis_counters dis_c[WORKER_MAX_DIS];
     struct evtype_count evtypes[WORKER_MAX_EVTYPES];
-    size_t stream_bytes;     /* bytes in all stream buffers */
+    size_t stream_bytes; /* bytes in all stream buffers */
     size_t stream_cap;
 
-    uint64_t last_ts;        /* latest packet time seen (timers) */
-    uint64_t pkt_ts;         /* time of the packet being processed (events) */
+    uint64_t last_ts; /* latest packet time seen (timers) */
+    uint64_t pkt_ts;  /* time of the packet being processed (events) */
     uint64_t next_stats_ts;
     uint64_t next_expire_ts;
     uint64_t pkt_in_file;
@@ -242,8 +242,8 @@ static void app_detach(struct worker *w, struct flow *f)
     app_none(w, f);
 }
 
-static void emit_anomaly(struct worker *w, struct flow *f, int dir, uint64_t ts,
-                         const char *what, const char *code)
+static void emit_anomaly(struct worker *w, struct flow *f, int dir, uint64_t ts, const char *what,
+                         const char *code)
 {
     if (f->app_errors >= WORKER_MAX_ANOMALIES)
         return;
@@ -270,7 +270,11 @@ static size_t app_parse(struct worker *w, struct flow *f, int dir, const uint8_t
     const struct dissector *d = f->dis;
     size_t i = dis_index(d);
     struct dis_ctx ctx = {
-        .w = w, .flow = f, .dir = dir, .ts_us = w->pkt_ts, .gap = gap,
+        .w = w,
+        .flow = f,
+        .dir = dir,
+        .ts_us = w->pkt_ts,
+        .gap = gap,
     };
     struct cursor c;
     cur_init(&c, data, len);
@@ -380,7 +384,10 @@ static void on_stream_end(void *user, int dir, bool reset)
     if (f->app_state != FLOW_APP_CLAIMED || !f->dis->end)
         return;
     struct dis_ctx ctx = {
-        .w = su->w, .flow = f, .dir = dir, .ts_us = su->w->pkt_ts,
+        .w = su->w,
+        .flow = f,
+        .dir = dir,
+        .ts_us = su->w->pkt_ts,
     };
     f->dis->end(&ctx, f->dis_state, reset);
 }
@@ -529,10 +536,7 @@ void worker_set_source(struct worker *w, int linktype, const char *pcap_filename
     w->pkt_in_file = 0;
 }
 
-void worker_set_verbose(struct worker *w, int verbose)
-{
-    w->verbose = verbose;
-}
+void worker_set_verbose(struct worker *w, int verbose) { w->verbose = verbose; }
 
 static void log_decode_error(struct worker *w, const struct decode_stats *before)
 {
@@ -659,8 +663,8 @@ static void count_event(struct worker *w, const char *type)
 
 static const char *static_event_type(const char *t)
 {
-    static const char *const known[] = {"alert", "stats", "anomaly", "registration", "call",
-                                        "flow"};
+    static const char *const known[] = {"alert",        "stats", "anomaly",
+                                        "registration", "call",  "flow"};
     for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
         if (strcmp(known[i], t) == 0)
             return known[i];
@@ -701,8 +705,9 @@ void worker_emit_stats(struct worker *w, uint64_t ts_us)
     json_object_set_new(s, "capture", cap);
     json_object_set_new(s, "decoder", stats_decode_json(&w->dec.stats));
     if (w->dec.defrag)
-        json_object_set_new(s, "defrag", stats_defrag_json(defrag_stats(w->dec.defrag),
-                                                           defrag_pending(w->dec.defrag)));
+        json_object_set_new(
+            s, "defrag",
+            stats_defrag_json(defrag_stats(w->dec.defrag), defrag_pending(w->dec.defrag)));
     json_object_set_new(s, "flow", stats_flow_json(flow_table_stats(w->flows)));
     json_object_set_new(s, "tcp", stats_reasm_json(&w->reasm.stats));
     json_t *st = json_object();
@@ -711,8 +716,7 @@ void worker_emit_stats(struct worker *w, uint64_t ts_us)
     json_object_set_new(s, "stream", st);
     json_object_set_new(s, "ndpi", stats_classify_json(classify_get_stats(w->cls)));
     json_t *app = json_object();
-    static const char *const rnames[5] = {"ok", "need_more", "truncated", "malformed",
-                                          "not_mine"};
+    static const char *const rnames[5] = {"ok", "need_more", "truncated", "malformed", "not_mine"};
     for (size_t i = 0; i < dissector_count && i < WORKER_MAX_DIS; i++) {
         json_t *d = json_object();
         json_object_set_new(d, "flows", json_integer((json_int_t)w->dis_c[i].flows));
@@ -728,8 +732,7 @@ void worker_emit_stats(struct worker *w, uint64_t ts_us)
     w->c.events_stats++;
     json_t *ev = json_object();
     for (size_t i = 0; i < WORKER_MAX_EVTYPES && w->evtypes[i].name; i++)
-        json_object_set_new(ev, w->evtypes[i].name,
-                            json_integer((json_int_t)w->evtypes[i].count));
+        json_object_set_new(ev, w->evtypes[i].name, json_integer((json_int_t)w->evtypes[i].count));
     json_object_set_new(s, "events", ev);
     json_object_set_new(s, "output", stats_output_json(output_get_stats(w->out)));
     json_object_set_new(o, "stats", s);
@@ -743,20 +746,11 @@ void worker_emit_stats(struct worker *w, uint64_t ts_us)
     free(line);
 }
 
-const struct worker_counters *worker_get_counters(const struct worker *w)
-{
-    return &w->c;
-}
+const struct worker_counters *worker_get_counters(const struct worker *w) { return &w->c; }
 
-uint64_t worker_decode_errors(const struct worker *w)
-{
-    return decode_error_total(&w->dec.stats);
-}
+uint64_t worker_decode_errors(const struct worker *w) { return decode_error_total(&w->dec.stats); }
 
-uint64_t worker_flows(const struct worker *w)
-{
-    return flow_table_stats(w->flows)->created;
-}
+uint64_t worker_flows(const struct worker *w) { return flow_table_stats(w->flows)->created; }
 
 static int evtype_cmp(const void *a, const void *b)
 {

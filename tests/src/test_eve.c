@@ -76,8 +76,12 @@ Test(eve, alert_emit_builds_the_alert_object)
     struct flow f;
     fill_flow(&f);
     static const struct detector det = {
-        .name = "demo", .sid = 9100099, .rev = 2, .signature = "TOLLWATCH demo",
-        .category = "Testing", .severity = 2,
+        .name = "demo",
+        .sid = 9100099,
+        .rev = 2,
+        .signature = "TOLLWATCH demo",
+        .category = "Testing",
+        .severity = 2,
     };
     struct det_ctx ctx = {.sink = sink};
     struct dis_event ev = {.flow = &f, .dir = DIR_TO_SERVER, .ts_us = 5};
