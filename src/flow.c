@@ -2,7 +2,10 @@
  * flow.c - the bidirectional flow table (see flow.h).
  *
  * Layout: a power-of-two array of hash buckets chained through flow->hnext,
- * and one LRU list through lru_prev/lru_next (head = most recently seen).
+ * and one LRU list per timeout class (UDP, TCP new, established, closing,
+ * closed) through lru_prev/lru_next (head = most recently seen). Within a
+ * list every flow has the same timeout, so expiry only looks at the flows it
+ * ends plus one per list; eviction takes the oldest of the list tails.
  * All max_flows slots are allocated once, with the table; unused slots sit
  * on a free list chained through hnext, so the packet path never allocates.
  *
@@ -30,12 +33,21 @@
 #define FLOW_CLOSING_MAX_US (120ull * 1000000)
 #define FLOW_ID_MASK        ((1ull << 51) - 1)
 
+/* Timeout classes, one LRU list each. */
+enum {
+    LRU_UDP = 0,
+    LRU_TCP_NEW,
+    LRU_TCP_ESTABLISHED,
+    LRU_TCP_CLOSING,
+    LRU_TCP_CLOSED,
+    FLOW_LRU_CLASSES
+};
+
 /* Canonical key bytes: proto, vlan_count, 2 x vlan, then 2 x {family, addr[16], port}. */
 #define FLOW_KEY_LEN (1 + 1 + 2 * PKT_MAX_VLAN + 2 * (1 + 16 + 2))
 
 struct flow_table {
     struct flow_limits lim;
-    uint64_t min_timeout;
     flow_end_fn end;
     void *user;
 
@@ -44,7 +56,8 @@ struct flow_table {
 
     struct flow *pool;      /* max_flows slots */
     struct flow *free_list; /* chained through hnext */
-    struct flow *lru_head, *lru_tail;
+    struct flow *lru_head[FLOW_LRU_CLASSES], *lru_tail[FLOW_LRU_CLASSES];
+    uint64_t class_timeout[FLOW_LRU_CLASSES];
 
     struct flow_stats stats;
 };
@@ -155,28 +168,59 @@ static void make_key(uint8_t key[FLOW_KEY_LEN], uint8_t proto, const uint16_t *v
 
 /* ---- lists ---- */
 
+static uint8_t lru_class_of(const struct flow *f)
+{
+    if (f->proto != IPPROTO_TCP)
+        return LRU_UDP;
+    switch (f->tcp_state) {
+        case FLOW_TCP_NEW:
+            return LRU_TCP_NEW;
+        case FLOW_TCP_ESTABLISHED:
+            return LRU_TCP_ESTABLISHED;
+        case FLOW_TCP_CLOSING:
+            return LRU_TCP_CLOSING;
+        default:
+            return LRU_TCP_CLOSED;
+    }
+}
+
 static void lru_unlink(struct flow_table *t, struct flow *f)
 {
+    uint8_t c = f->lru_class;
     if (f->lru_prev)
         f->lru_prev->lru_next = f->lru_next;
     else
-        t->lru_head = f->lru_next;
+        t->lru_head[c] = f->lru_next;
     if (f->lru_next)
         f->lru_next->lru_prev = f->lru_prev;
     else
-        t->lru_tail = f->lru_prev;
+        t->lru_tail[c] = f->lru_prev;
     f->lru_prev = f->lru_next = NULL;
 }
 
 static void lru_push_head(struct flow_table *t, struct flow *f)
 {
+    uint8_t c = lru_class_of(f);
+    f->lru_class = c;
     f->lru_prev = NULL;
-    f->lru_next = t->lru_head;
-    if (t->lru_head)
-        t->lru_head->lru_prev = f;
+    f->lru_next = t->lru_head[c];
+    if (t->lru_head[c])
+        t->lru_head[c]->lru_prev = f;
     else
-        t->lru_tail = f;
-    t->lru_head = f;
+        t->lru_tail[c] = f;
+    t->lru_head[c] = f;
+}
+
+/* The least recently seen flow of all lists (ties: lowest class), or NULL. */
+static struct flow *lru_oldest(const struct flow_table *t)
+{
+    struct flow *best = NULL;
+    for (int c = 0; c < FLOW_LRU_CLASSES; c++) {
+        struct flow *f = t->lru_tail[c];
+        if (f && (!best || f->last_ts < best->last_ts))
+            best = f;
+    }
+    return best;
 }
 
 static void hash_unlink(struct flow_table *t, struct flow *f)
@@ -229,16 +273,11 @@ struct flow_table *flow_table_new(const struct flow_limits *lim, flow_end_fn end
 
     uint64_t closing = t->lim.tcp_established_us < FLOW_CLOSING_MAX_US ? t->lim.tcp_established_us
                                                                        : FLOW_CLOSING_MAX_US;
-    uint64_t m = t->lim.tcp_new_us;
-    if (t->lim.tcp_established_us < m)
-        m = t->lim.tcp_established_us;
-    if (closing < m)
-        m = closing;
-    if (t->lim.tcp_closed_us < m)
-        m = t->lim.tcp_closed_us;
-    if (t->lim.udp_us < m)
-        m = t->lim.udp_us;
-    t->min_timeout = m;
+    t->class_timeout[LRU_UDP] = t->lim.udp_us;
+    t->class_timeout[LRU_TCP_NEW] = t->lim.tcp_new_us;
+    t->class_timeout[LRU_TCP_ESTABLISHED] = t->lim.tcp_established_us;
+    t->class_timeout[LRU_TCP_CLOSING] = closing;
+    t->class_timeout[LRU_TCP_CLOSED] = t->lim.tcp_closed_us;
 
     size_t nb = 1;
     while (nb < t->lim.max_flows)
@@ -264,8 +303,9 @@ struct flow_table *flow_table_new(const struct flow_limits *lim, flow_end_fn end
 
 void flow_table_end_all(struct flow_table *t)
 {
-    while (t->lru_tail)
-        flow_end(t, t->lru_tail, FLOW_END_SHUTDOWN);
+    struct flow *f;
+    while ((f = lru_oldest(t)) != NULL)
+        flow_end(t, f, FLOW_END_SHUTDOWN);
 }
 
 struct flow_table *flow_table_free(struct flow_table *t)
@@ -394,7 +434,7 @@ struct flow *flow_lookup(struct flow_table *t, const struct packet *p, enum pkt_
             f->last_ts = p->ts_us;
     } else {
         if (!t->free_list)
-            flow_end(t, t->lru_tail, FLOW_END_EVICTED);
+            flow_end(t, lru_oldest(t), FLOW_END_EVICTED);
         f = t->free_list;
         t->free_list = f->hnext;
         flow_init(f, p, key, hash, vlan_count, &dir);
@@ -405,13 +445,12 @@ struct flow *flow_lookup(struct flow_table *t, const struct packet *p, enum pkt_
         if (++t->stats.active > t->stats.active_max)
             t->stats.active_max = t->stats.active;
     }
-    lru_push_head(t, f);
-
     f->pkts[dir]++;
     f->bytes[dir] += p->wirelen;
     f->seen_dir |= (uint8_t)(1u << dir);
     if (f->proto == IPPROTO_TCP)
         flow_update_tcp(f, p, dir);
+    lru_push_head(t, f); /* after the state update: the state picks the list */
 
     *ret_dir = dir;
     if (ret_new)
@@ -419,36 +458,18 @@ struct flow *flow_lookup(struct flow_table *t, const struct packet *p, enum pkt_
     return f;
 }
 
-static uint64_t flow_timeout(const struct flow_table *t, const struct flow *f)
-{
-    if (f->proto != IPPROTO_TCP)
-        return t->lim.udp_us;
-    switch (f->tcp_state) {
-        case FLOW_TCP_NEW:
-            return t->lim.tcp_new_us;
-        case FLOW_TCP_ESTABLISHED:
-            return t->lim.tcp_established_us;
-        case FLOW_TCP_CLOSING:
-            return t->lim.tcp_established_us < FLOW_CLOSING_MAX_US ? t->lim.tcp_established_us
-                                                                   : FLOW_CLOSING_MAX_US;
-        default:
-            return t->lim.tcp_closed_us;
-    }
-}
-
 void flow_expire(struct flow_table *t, uint64_t now_us)
 {
-    struct flow *f = t->lru_tail;
-    while (f) {
-        /* time going backwards means "just seen" */
-        uint64_t idle = now_us > f->last_ts ? now_us - f->last_ts : 0;
-        /* the LRU is (nearly) ordered by last_ts: every newer flow is fresher */
-        if (idle < t->min_timeout)
-            break;
-        struct flow *prev = f->lru_prev;
-        if (idle > flow_timeout(t, f))
+    for (int c = 0; c < FLOW_LRU_CLASSES; c++) {
+        struct flow *f;
+        while ((f = t->lru_tail[c]) != NULL) {
+            /* time going backwards means "just seen" */
+            uint64_t idle = now_us > f->last_ts ? now_us - f->last_ts : 0;
+            /* each list is ordered by last_ts: every newer flow is fresher */
+            if (idle <= t->class_timeout[c])
+                break;
             flow_end(t, f, FLOW_END_TIMEOUT);
-        f = prev;
+        }
     }
 }
 

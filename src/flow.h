@@ -56,6 +56,7 @@ struct flow {
     uint16_t vlan[PKT_MAX_VLAN];
     uint8_t tcp_state; /* enum flow_tcp_state */
     uint8_t seen_dir;  /* bit 0: to server seen, bit 1: to client seen */
+    uint8_t lru_class; /* table internal: the timeout list the flow is on */
 
     uint64_t first_ts, last_ts;
     uint64_t pkts[2], bytes[2];
