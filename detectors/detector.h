@@ -39,8 +39,10 @@ struct detector {
     int severity;          /* default alert.severity */
     uint64_t events;       /* EV_BIT() mask of subscribed event types */
     /*
-     * Loads signatures and builds private state. Returns 0, or a negative
-     * errno with err set to "file:line: reason". *ret_priv may stay NULL.
+     * Loads signatures and builds private state. Returns 0; or a positive
+     * value when the detector turns itself off (err holds the warning, e.g.
+     * "the phone inventory is empty"); or a negative errno with err set to
+     * "file:line: reason". *ret_priv may stay NULL.
      */
     int (*init)(const struct sensor_config *cfg, void **ret_priv, char *err, size_t errlen);
     void (*on_event)(struct det_ctx *ctx, const struct dis_event *ev, void *priv);
@@ -54,6 +56,13 @@ struct detector {
  */
 void alert_emit(struct det_ctx *ctx, const struct dis_event *ev, const struct detector *det,
                 int severity, json_t *extra);
+
+/*
+ * Emits a non-alert event (e.g. "registration", "call") for ev: the common
+ * EVE header, then the keys of extra (reference stolen; may be NULL).
+ */
+void event_emit(struct det_ctx *ctx, const struct dis_event *ev, const char *event_type,
+                json_t *extra);
 
 /* registry.c */
 extern const struct detector *const detector_table[];

@@ -114,6 +114,29 @@ int eve_set_bytes(json_t *obj, const char *key, const uint8_t *p, size_t len)
     return json_object_set_new(obj, key, s);
 }
 
+static void submit(struct det_ctx *ctx, json_t *o)
+{
+    if (ctx->sink)
+        ctx->sink(ctx->user, o);
+    else
+        worker_submit(ctx->w, o);
+}
+
+void event_emit(struct det_ctx *ctx, const struct dis_event *ev, const char *event_type,
+                json_t *extra)
+{
+    json_t *o = eve_header(ctx->meta, ev->flow, ev->dir, ev->ts_us, event_type);
+    if (!o) {
+        json_decref(extra);
+        return;
+    }
+    if (extra) {
+        json_object_update(o, extra);
+        json_decref(extra);
+    }
+    submit(ctx, o);
+}
+
 void alert_emit(struct det_ctx *ctx, const struct dis_event *ev, const struct detector *det,
                 int severity, json_t *extra)
 {
@@ -136,8 +159,5 @@ void alert_emit(struct det_ctx *ctx, const struct dis_event *ev, const struct de
         json_object_update(o, extra);
         json_decref(extra);
     }
-    if (ctx->sink)
-        ctx->sink(ctx->user, o);
-    else
-        worker_submit(ctx->w, o);
+    submit(ctx, o);
 }

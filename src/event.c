@@ -11,6 +11,14 @@ const char *event_type_name(enum dis_event_type t)
     switch (t) {
         case EV_SNMP_PDU:
             return "snmp_pdu";
+        case EV_SCCP_MESSAGE:
+            return "sccp_message";
+        case EV_SCCP_REGISTRATION:
+            return "sccp_registration";
+        case EV_CALL_SETUP:
+            return "call_setup";
+        case EV_CALL_END:
+            return "call_end";
         case EV_COUNT:
             break;
     }
@@ -20,7 +28,12 @@ const char *event_type_name(enum dis_event_type t)
 void dis_emit(struct dis_ctx *ctx, struct dis_event *ev)
 {
     ev->flow = ctx->flow;
-    ev->dir = ctx->dir;
+    if (ev->actor == EV_ACTOR_CLIENT)
+        ev->dir = 0; /* DIR_TO_SERVER: the client sends */
+    else if (ev->actor == EV_ACTOR_SERVER)
+        ev->dir = 1;
+    else
+        ev->dir = ctx->dir;
     ev->ts_us = ctx->ts_us;
     if (ctx->emit)
         ctx->emit(ctx, ev);

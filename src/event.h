@@ -12,9 +12,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "packet.h"
+
 struct flow;
 
-enum dis_event_type { EV_SNMP_PDU = 0, EV_COUNT };
+enum dis_event_type {
+    EV_SNMP_PDU = 0,
+    EV_SCCP_MESSAGE,      /* every SCCP message seen (struct ev_sccp_msg) */
+    EV_SCCP_REGISTRATION, /* register, ack, reject, unregister, abnormal end */
+    EV_CALL_SETUP,        /* protocol-neutral: a call's called number became known */
+    EV_CALL_END,          /* protocol-neutral: a call record is complete */
+    EV_COUNT
+};
 
 #define EV_BIT(t) (1ull << (t))
 
@@ -52,13 +61,90 @@ struct ev_snmp {
     uint8_t msg_flags; /* v3: 1 auth, 2 priv, 4 reportable */
 };
 
+/* ---- SCCP ---- */
+
+struct ev_sccp_msg {
+    uint32_t msg_id;
+    uint32_t header_version; /* 0 basic, 0x0a..0x16 */
+    const char *name;        /* static, e.g. "RegisterMessage" */
+};
+
+enum sccp_reg_action {
+    SCCP_REG_REGISTER = 0, /* RegisterMessage (0x0001) */
+    SCCP_REG_ACK,          /* RegisterAckMessage (0x0081) */
+    SCCP_REG_REJECT,       /* RegisterRejectMessage (0x009d) */
+    SCCP_REG_UNREGISTER,   /* UnregisterMessage (0x0027) */
+    SCCP_REG_ABNORMAL,     /* connection ended (RST, FIN, timeout) while registered */
+};
+
+#define SCCP_DEVICE_NAME_MAX 16
+
+struct ev_sccp_reg {
+    uint8_t action; /* enum sccp_reg_action */
+    /* the device of this connection: from the Register, remembered for the rest */
+    char device_name[SCCP_DEVICE_NAME_MAX + 1];
+    bool has_register; /* the fields below come from a RegisterMessage seen */
+    uint32_t user_id, instance;
+    uint32_t device_type;
+    struct tw_addr station_ip; /* stationIpAddr inside the Register (family 0 = absent) */
+    uint32_t max_streams;
+    bool has_protocol_version;
+    uint32_t protocol_version;
+    char mac[13];         /* 12 hex digits from the extended block, or "" */
+    char firmware[49];    /* firmware load name from the extended block, or "" */
+    char reject_text[33]; /* RegisterReject text, or "" */
+    uint32_t keepalive;   /* RegisterAck keepAliveInterval (s), 0 = absent */
+};
+
+/* ---- calls (protocol-neutral) ---- */
+
+#define CALL_NUMBER_MAX 32
+#define CALL_NAME_MAX   40
+
+enum call_direction {
+    CALL_DIR_UNKNOWN = 0,
+    CALL_DIR_OUTBOUND, /* the endpoint on this flow's client side placed the call */
+    CALL_DIR_INBOUND,  /* the call was offered to that endpoint */
+};
+
+#define CALL_SRC_UNKNOWN  0
+#define CALL_SRC_DIGITS   1 /* KeypadButton digits */
+#define CALL_SRC_ENBLOC   2 /* EnblocCall */
+#define CALL_SRC_DIALED   3 /* DialedNumber from the call agent */
+#define CALL_SRC_CALLINFO 4 /* CallInfo / CallInfoV2 */
+#define CALL_SRC_SETUP    5 /* H.225 / Q.931 Setup */
+
+struct ev_call {
+    const char *protocol;             /* "sccp", "h225" */
+    char called[CALL_NUMBER_MAX + 1]; /* as dialled/signalled; "" = unknown */
+    char calling[CALL_NUMBER_MAX + 1];
+    char called_name[CALL_NAME_MAX + 1];
+    char calling_name[CALL_NAME_MAX + 1];
+    char device_name[SCCP_DEVICE_NAME_MAX + 1]; /* SCCP station, "" if unknown */
+    uint32_t call_ref;                          /* protocol call reference */
+    uint8_t direction;                          /* enum call_direction */
+    uint8_t number_source;                      /* what gave `called`: CALL_SRC_* */
+    uint64_t start_us, answer_us, end_us;       /* packet times; 0 = not seen */
+};
+
+/* Which endpoint an event is about (for the EVE src/dest orientation). */
+enum ev_actor {
+    EV_ACTOR_SENDER = 0, /* the sender of the packet that carried it (default) */
+    EV_ACTOR_CLIENT,     /* the flow's client (e.g. the phone of an SCCP connection) */
+    EV_ACTOR_SERVER,
+};
+
 struct dis_event {
     enum dis_event_type type;
     const struct flow *flow;
-    int dir;        /* direction of the packet that carried it */
+    int dir;        /* set by dis_emit: the direction whose sender is the actor */
+    uint8_t actor;  /* enum ev_actor, chosen by the dissector */
     uint64_t ts_us; /* packet time */
     union {
         struct ev_snmp snmp;
+        struct ev_sccp_msg sccp_msg;
+        struct ev_sccp_reg sccp_reg;
+        struct ev_call call;
     } u;
 };
 

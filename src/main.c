@@ -94,13 +94,20 @@ static int check_signatures(const struct sensor_config *cfg, FILE *out)
         const struct detector *d = detector_table[i];
         void *priv = NULL;
         err[0] = '\0';
-        if (d->init && d->init(cfg, &priv, err, sizeof(err)) < 0) {
+        int r = d->init ? d->init(cfg, &priv, err, sizeof(err)) : 0;
+        if (r < 0) {
             fprintf(stderr, "tollwatch: %s\n", err);
             return -1;
         }
         if (d->fini && priv)
             d->fini(priv);
-        fprintf(out, "  - {name: %s, sid: %u, severity: %d}\n", d->name, d->sid, d->severity);
+        if (r > 0)
+            fprintf(out, "  - {name: %s, sid: %u, enabled: false}  # %s\n", d->name, d->sid, err);
+        else if (d->sid)
+            fprintf(out, "  - {name: %s, sid: %u, severity: %d, enabled: true}\n", d->name, d->sid,
+                    d->severity);
+        else
+            fprintf(out, "  - {name: %s, emits: events, enabled: true}\n", d->name);
     }
     fprintf(out, "dissectors:\n");
     for (size_t i = 0; i < dissector_count; i++) {
@@ -226,6 +233,7 @@ int main(int argc, char **argv)
         .nfiles = nfiles,
         .bpf = bpf,
         .progress = !quiet && isatty(STDERR_FILENO),
+        .quiet = quiet,
         .verbose = verbose,
     };
     struct pipeline_result res;

@@ -204,6 +204,15 @@ int pipeline_run_offline(const struct sensor_config *cfg, struct output *out,
     if (!w)
         return 2;
     worker_set_verbose(w, opts->verbose);
+    if (!opts->quiet && worker_warnings(w)[0]) {
+        const char *p = worker_warnings(w);
+        while (*p) {
+            const char *nl = strchr(p, '\n');
+            int n = nl ? (int)(nl - p) : (int)strlen(p);
+            fprintf(stderr, "tollwatch: warning: %.*s\n", n, p);
+            p += n + (nl ? 1 : 0);
+        }
+    }
     int rc = 0;
     for (int i = 0; i < opts->nfiles && !stop_requested; i++) {
         int r = run_file(w, opts->files[i], opts, err, errlen);

@@ -22,6 +22,7 @@ struct pipeline_opts {
     int nfiles;
     const char *bpf;
     bool progress; /* show progress on stderr */
+    bool quiet;    /* no warnings on stderr */
     int verbose;
 };
 

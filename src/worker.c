@@ -67,6 +67,8 @@ struct worker {
     struct reasm_ctx reasm;
     struct classify *cls;
     void *det_priv[WORKER_MAX_DET];
+    bool det_off[WORKER_MAX_DET]; /* turned itself off at init (warning) */
+    char warnings[1024];          /* one line per disabled detector */
     struct det_ctx det;
     struct eve_meta meta;
     char *pcap_filename;
@@ -425,6 +427,48 @@ static void on_flow_end(void *user, struct flow *f, enum flow_end_reason why)
 
 /* ---- worker life ---------------------------------------------------------- */
 
+static void detectors_fini(void **priv)
+{
+    for (size_t i = 0; i < detector_count && i < WORKER_MAX_DET; i++) {
+        if (detector_table[i]->fini && priv[i])
+            detector_table[i]->fini(priv[i]);
+        priv[i] = NULL;
+    }
+}
+
+/*
+ * Initialises every detector from cfg. A detector that turns itself off
+ * adds "name: reason" to warnings. On error every detector started is
+ * finished again and the negative errno returned (err set).
+ */
+static int detectors_init(const struct sensor_config *cfg, void **priv, bool *off, char *warnings,
+                          size_t wlen, char *err, size_t errlen)
+{
+    size_t wo = 0;
+    warnings[0] = '\0';
+    for (size_t i = 0; i < detector_count && i < WORKER_MAX_DET; i++) {
+        const struct detector *d = detector_table[i];
+        priv[i] = NULL;
+        off[i] = false;
+        if (!d->init)
+            continue;
+        err[0] = '\0';
+        int r = d->init(cfg, &priv[i], err, errlen);
+        if (r < 0) {
+            detectors_fini(priv);
+            return r;
+        }
+        if (r > 0) {
+            off[i] = true;
+            if (wo < wlen)
+                wo +=
+                    (size_t)snprintf(warnings + wo, wlen - wo, "%s: disabled: %s\n", d->name, err);
+        }
+    }
+    err[0] = '\0';
+    return 0;
+}
+
 struct worker *worker_new(const struct sensor_config *cfg, struct output *out, char *err,
                           size_t errlen)
 {
@@ -470,37 +514,26 @@ struct worker *worker_new(const struct sensor_config *cfg, struct output *out, c
         snprintf(err, errlen, w->cls ? "out of memory (flow table)" : "cannot initialise nDPI");
         return worker_free(w);
     }
-    for (size_t i = 0; i < detector_count && i < WORKER_MAX_DET; i++) {
-        const struct detector *d = detector_table[i];
-        if (!d->init)
-            continue;
-        int r = d->init(cfg, &w->det_priv[i], err, errlen);
-        if (r < 0)
-            return worker_free(w);
-    }
+    if (detectors_init(cfg, w->det_priv, w->det_off, w->warnings, sizeof(w->warnings), err,
+                       errlen) < 0)
+        return worker_free(w);
     return w;
 }
 
 int worker_reload(struct worker *w, const struct sensor_config *cfg, char *err, size_t errlen)
 {
     void *priv[WORKER_MAX_DET] = {NULL};
+    bool off[WORKER_MAX_DET] = {false};
+    char warnings[sizeof(w->warnings)];
+    int r = detectors_init(cfg, priv, off, warnings, sizeof(warnings), err, errlen);
+    if (r < 0)
+        return r;
+    detectors_fini(w->det_priv);
     for (size_t i = 0; i < detector_count && i < WORKER_MAX_DET; i++) {
-        const struct detector *d = detector_table[i];
-        if (!d->init)
-            continue;
-        int r = d->init(cfg, &priv[i], err, errlen);
-        if (r < 0) {
-            for (size_t j = 0; j < i; j++)
-                if (detector_table[j]->fini && priv[j])
-                    detector_table[j]->fini(priv[j]);
-            return r;
-        }
-    }
-    for (size_t i = 0; i < detector_count && i < WORKER_MAX_DET; i++) {
-        if (detector_table[i]->fini && w->det_priv[i])
-            detector_table[i]->fini(w->det_priv[i]);
         w->det_priv[i] = priv[i];
+        w->det_off[i] = off[i];
     }
+    memcpy(w->warnings, warnings, sizeof(warnings));
     w->cfg = cfg;
     w->det.cfg = cfg;
     w->meta.host = cfg->host;
@@ -512,9 +545,7 @@ struct worker *worker_free(struct worker *w)
     if (!w)
         return NULL;
     w->flows = flow_table_free(w->flows);
-    for (size_t i = 0; i < detector_count && i < WORKER_MAX_DET; i++)
-        if (detector_table[i]->fini && w->det_priv[i])
-            detector_table[i]->fini(w->det_priv[i]);
+    detectors_fini(w->det_priv);
     w->cls = classify_free(w->cls);
     decoder_fini(&w->dec);
     free(w->pcap_filename);
@@ -535,6 +566,8 @@ void worker_set_source(struct worker *w, int linktype, const char *pcap_filename
     w->meta.in_iface = w->in_iface;
     w->pkt_in_file = 0;
 }
+
+const char *worker_warnings(const struct worker *w) { return w->warnings; }
 
 void worker_set_verbose(struct worker *w, int verbose) { w->verbose = verbose; }
 
@@ -639,7 +672,7 @@ void worker_dispatch(struct worker *w, const struct dis_event *ev)
 {
     for (size_t i = 0; i < detector_count && i < WORKER_MAX_DET; i++) {
         const struct detector *d = detector_table[i];
-        if (d->events & EV_BIT(ev->type))
+        if ((d->events & EV_BIT(ev->type)) && !w->det_off[i])
             d->on_event(&w->det, ev, w->det_priv[i]);
     }
 }

@@ -68,5 +68,7 @@ uint64_t worker_decode_errors(const struct worker *w);
 uint64_t worker_flows(const struct worker *w);
 /* Writes "alert 3, stats 1" style per-type counts into buf. */
 void worker_event_summary(const struct worker *w, char *buf, size_t len);
+/* Start-up warnings, one "detector: disabled: reason" line each; "" when none. */
+const char *worker_warnings(const struct worker *w);
 /* Verbose diagnostics to stderr (rate limited): set by main for -v. */
 void worker_set_verbose(struct worker *w, int verbose);
