@@ -64,8 +64,9 @@ struct flow {
     struct reasm_dir rd[2];
 
     /* application layer, owned by the worker */
-    uint8_t app_state;     /* enum flow_app_state */
-    uint8_t app_errors;    /* anomalies reported (capped) */
+    uint8_t app_state;  /* enum flow_app_state */
+    uint8_t app_errors; /* anomalies reported (capped) */
+    uint8_t app_lost;   /* bit per direction: stream bytes were dropped, next data follows a gap */
     uint32_t app_rejected; /* dissector indices that said not mine */
     const struct dissector *dis;
     void *dis_state;

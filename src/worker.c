@@ -306,6 +306,11 @@ static size_t app_parse(struct worker *w, struct flow *f, int dir, const uint8_t
 static void stream_feed(struct worker *w, struct flow *f, int dir, const uint8_t *data, size_t len,
                         uint64_t gap)
 {
+    if (f->app_lost & (1u << dir)) {
+        f->app_lost &= (uint8_t) ~(1u << dir);
+        if (!gap)
+            gap = 1; /* the size is unknown: at least one byte was dropped */
+    }
     if (gap) {
         w->dis_c[dis_index(f->dis)].gaps++;
         if (f->sbuf[dir])
@@ -316,8 +321,10 @@ static void stream_feed(struct worker *w, struct flow *f, int dir, const uint8_t
         size_t used = app_parse(w, f, dir, data, len, gap);
         if (f->app_state != FLOW_APP_CLAIMED || used >= len)
             return;
-        if (!sbuf_append(w, f, dir, data + used, len - used, WORKER_STREAM_MAX))
+        if (!sbuf_append(w, f, dir, data + used, len - used, WORKER_STREAM_MAX)) {
             w->c.stream_dropped_bytes += len - used;
+            f->app_lost |= (uint8_t)(1u << dir);
+        }
         return;
     }
     if (!sbuf_append(w, f, dir, data, len, WORKER_STREAM_MAX)) {
