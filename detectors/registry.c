@@ -7,10 +7,16 @@
  */
 #include "detector.h"
 
+extern const struct detector unknown_phone_detector;
+extern const struct detector wan_sccp_detector;
 extern const struct detector snmp_default_community_detector;
+extern const struct detector registration_log_detector;
+extern const struct detector call_log_detector;
 
+/* Alerts first, then the log events, so an alert precedes the event of the same message. */
 const struct detector *const detector_table[] = {
-    &snmp_default_community_detector,
+    &unknown_phone_detector,    &wan_sccp_detector, &snmp_default_community_detector,
+    &registration_log_detector, &call_log_detector,
 };
 
 const size_t detector_count = sizeof(detector_table) / sizeof(detector_table[0]);

@@ -20,6 +20,30 @@ snmp_default_community.pcap (Ethernet, microsecond pcap), in time order:
   t=8     10.1.1.5:40009 -> 10.1.1.1:161  garbage bytes (not BER)               (no alert)
   t=9     10.1.1.5:40001 -> 10.1.1.1:161  v2c get "public" again (within 300 s) (deduplicated)
   t=400   10.1.1.5:40001 -> 10.1.1.1:161  v2c get "public" (after 300 s)        -> alert sev 2
+
+sccp_phones.pcap (Ethernet, microsecond pcap; run with samples/sccp_toll_fraud.yaml: networks.lan
+[10.0.0.0/8], phones.inventory [SEP001122334455, 0011.2233.44AA]). CME 10.10.0.1:2000. Full TCP
+sessions (handshake, data with consistent seq/ack, FIN both ways or RST), SCCP framed as Wireshark's
+packet-skinny.c reads it (LE length = 4 + body, LE header version, LE message id):
+  A  known phone SEP001122334455 (7962) 10.10.0.21:50021, LAN:
+  t=1     Register (Basic header)              -> registration "register"
+  t=1.01  RegisterAck                          -> registration "register_ack"
+  t=5     OffHook; CallState OffHook (V22 headers from here on, callReference 0x01000001)
+  t=6..9.25  KeypadButton 9 0 1 1 8 7 6 5 5 5 0 1 2 3
+  t=10    DialedNumber 90118765550123; CallState Proceed; CallInfoV2 outbound, calling 2001,
+          called 90118765550123
+  t=11    CallState RingOut; t=17.5 CallState Connected (answer)
+  t=55.5  CallState OnHook (the far end hung up) -> call event, 38 s of talk
+  t=60    Unregister; UnregisterAck; FIN both ways   -> registration "unregister"
+  B  unknown phone SEP00AABBCCDDEE (7970) 10.10.0.66:50066, LAN, not in the inventory:
+  t=20    Register -> unknown_phone alert, registration "register_new"; t=20.01 RegisterAck
+  t=50    KeepAlive / KeepAliveAck
+  t=70    the phone resets the connection (RST), no Unregister -> "unregister_abnormal"
+  C  known phone SEP0011223344AA (7942) 198.51.100.77:49152 (RFC 5737 documentation net: the WAN),
+     a stolen identity registering from outside:
+  t=30    Register -> wan_sccp alert (once for the connection), registration "register"
+  t=30.01 RegisterAck; t=40 KeepAlive / KeepAliveAck
+  t=80    Unregister; UnregisterAck; FIN both ways  -> registration "unregister"
 """
 import os
 import struct
@@ -197,9 +221,177 @@ def snmp_sample():
     return [(BASE + t, fr) for t, fr in frames]
 
 
+# ---- TCP and SCCP ---------------------------------------------------------
+
+
+def mac(text):
+    return bytes(int(x, 16) for x in text.split(":"))
+
+
+CME_MAC = "00:0b:45:9e:c9:4c"
+
+
+def tcp4(src, sport, dst, dport, seq, ack, flags, payload=b"", smac=None, dmac=None, ident=1):
+    hdr = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4, flags, 65535, 0, 0)
+    pseudo = ip4(src) + ip4(dst) + struct.pack("!BBH", 0, 6, len(hdr) + len(payload))
+    c = csum(pseudo + hdr + payload)
+    seg = hdr[:16] + struct.pack("!H", c) + hdr[18:] + payload
+    frame = mac(dmac) + mac(smac) + struct.pack("!H", 0x0800)
+    return frame + ipv4_header(src, dst, 6, len(seg), ident) + seg
+
+
+FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
+
+
+class TcpSession:
+    """One TCP connection, client = phone, server = CME; frames are (time, bytes)."""
+
+    def __init__(self, cli, cport, cmac, srv, sport, isn_c, isn_s):
+        self.ends = [(cli, cport, cmac), (srv, sport, CME_MAC)]
+        self.seq = [isn_c, isn_s]
+        self.ident = [0x1000 + cport % 0x1000, 0x8000 + cport % 0x1000]
+        self.frames = []
+
+    def _send(self, t, side, flags, payload=b""):
+        (src, sp, sm), (dst, dp, dm) = self.ends[side], self.ends[1 - side]
+        ack = self.seq[1 - side] if flags & ACK else 0
+        self.ident[side] += 1
+        self.frames.append((t, tcp4(src, sp, dst, dp, self.seq[side], ack, flags, payload,
+                                    sm, dm, self.ident[side] & 0xFFFF)))
+        self.seq[side] = (self.seq[side] + len(payload) + (1 if flags & (SYN | FIN) else 0)) \
+            & 0xFFFFFFFF
+
+    def handshake(self, t):
+        self._send(t, 0, SYN)
+        self._send(t + 0.0005, 1, SYN | ACK)
+        self._send(t + 0.001, 0, ACK)
+
+    def data(self, t, side, payload):
+        self._send(t, side, PSH | ACK, payload)
+
+    def close(self, t, side):
+        """FIN from side, ACK, FIN from the other, last ACK."""
+        self._send(t, side, FIN | ACK)
+        self._send(t + 0.0005, 1 - side, ACK)
+        self._send(t + 0.001, 1 - side, FIN | ACK)
+        self._send(t + 0.0015, side, ACK)
+
+    def reset(self, t, side):
+        self._send(t, side, RST | ACK)
+
+
+PHONE, CM = 0, 1  # TcpSession sides
+SCCP_BASIC, SCCP_V22 = 0x00, 0x16
+
+
+def sccp(msg_id, body=b"", version=SCCP_BASIC):
+    return struct.pack("<III", 4 + len(body), version, msg_id) + body
+
+
+def cstr(text, size):
+    raw = text.encode()
+    assert len(raw) < size
+    return raw + b"\x00" * (size - len(raw))
+
+
+def sccp_register(name, station_ip, device_type, proto_ver, mac_text, firmware, max_lines):
+    # packet-skinny.c handle_RegisterMessage, data length 128 as real 79xx phones send it
+    body = cstr(name, 16) + struct.pack("<II", 0, 0)          # sid: name, userid, instance
+    body += ip4(station_ip)                                  # stationIpAddr (network order)
+    body += struct.pack("<III", device_type, 5, 0)           # deviceType, maxStreams, activeStreams
+    body += struct.pack("<BBH", proto_ver, 0, 0x0000)        # protocolVer, unknown, phoneFeatures
+    body += struct.pack("<II", 1, 0)                         # maxConferences, activeConferences
+    body += mac(mac_text) + b"\x00" * 6                       # macAddress in a 12-byte field
+    body += struct.pack("<II", 3, max_lines)                 # ipV4AddressScope, maxNumberOfLines
+    body += b"\x00" * 16 + struct.pack("<I", 0)               # stationIpV6Addr, ipV6AddressScope
+    body += cstr(firmware, 32)                               # firmwareLoadName
+    return sccp(0x0001, body)
+
+
+def sccp_register_ack(keepalive=30):
+    body = struct.pack("<I", keepalive) + cstr("M/D/Y", 6) + struct.pack("<H", 0)
+    body += struct.pack("<IBBH", 60, 22, 0x20, 0)            # secondary keepalive, maxProtocolVer
+    return sccp(0x0081, body)
+
+
+def sccp_call_state(state, line, ref, version=SCCP_V22):
+    # callState, lineInstance, callReference, privacy, precedence level and domain
+    return sccp(0x0111, struct.pack("<IIIIII", state, line, ref, 0, 4, 0), version)
+
+
+def sccp_dialed_number(number, line, ref, version=SCCP_V22):
+    # V18+: a 25-byte dirnum; three bytes of padding at the end, as a 7962 sends it
+    size = 25 if version >= 0x12 else 24
+    body = cstr(number, size) + struct.pack("<II", line, ref)
+    return sccp(0x011D, body + b"\x00" * (-len(body) % 4), version)
+
+
+def sccp_call_info_v2(line, ref, call_type, calling, called, version=SCCP_V22):
+    body = struct.pack("<IIIIIIII", line, ref, call_type, 0, 0, 1, 0, 0)
+    parties = [calling, "", called, called, called, calling, called, called, called,
+               "", "", "", ""]   # callingParty .. lastRedirectingPartyName
+    if version >= 0x11:
+        parties += ["", ""]      # HuntPilotNumber, HuntPilotName
+    body += b"".join(p.encode() + b"\x00" for p in parties)
+    return sccp(0x014A, body + b"\x00" * (-len(body) % 4), version)
+
+
+CALL_OFFHOOK, CALL_ONHOOK, CALL_RINGOUT, CALL_CONNECTED, CALL_PROCEED = 1, 2, 3, 5, 12
+
+
+def sccp_sample():
+    cme, cport = "10.10.0.1", 2000
+    ref = 0x01000001
+
+    a = TcpSession("10.10.0.21", 50021, "00:11:22:33:44:55", cme, cport, 0x1A000000, 0x2A000000)
+    a.handshake(0.5)
+    a.data(1.0, PHONE, sccp_register("SEP001122334455", "10.10.0.21", 404, 22,
+                                     "00:11:22:33:44:55", "SCCP42.9-4-2SR3-1S", 54))
+    a.data(1.01, CM, sccp_register_ack())
+    a.data(5.0, PHONE, sccp(0x0006, struct.pack("<II", 0, 0), SCCP_V22))        # OffHook
+    a.data(5.01, CM, sccp_call_state(CALL_OFFHOOK, 1, ref))
+    for i, digit in enumerate("90118765550123"):
+        a.data(6.0 + 0.25 * i, PHONE, sccp(0x0003, struct.pack("<III", int(digit), 1, ref),
+                                           SCCP_V22))                          # KeypadButton
+    a.data(10.0, CM, sccp_dialed_number("90118765550123", 1, ref))
+    a.data(10.01, CM, sccp_call_state(CALL_PROCEED, 1, ref))
+    a.data(10.02, CM, sccp_call_info_v2(1, ref, 2, "2001", "90118765550123"))
+    a.data(11.0, CM, sccp_call_state(CALL_RINGOUT, 1, ref))
+    a.data(17.5, CM, sccp_call_state(CALL_CONNECTED, 1, ref))
+    a.data(55.5, CM, sccp_call_state(CALL_ONHOOK, 1, ref))
+    a.data(60.0, PHONE, sccp(0x0027, struct.pack("<I", 0), SCCP_V22))            # Unregister
+    a.data(60.01, CM, sccp(0x0118, struct.pack("<I", 0), SCCP_V22))              # UnregisterAck
+    a.close(60.5, PHONE)
+
+    b = TcpSession("10.10.0.66", 50066, "00:aa:bb:cc:dd:ee", cme, cport, 0x1B000000, 0x2B000000)
+    b.handshake(19.5)
+    b.data(20.0, PHONE, sccp_register("SEP00AABBCCDDEE", "10.10.0.66", 30006, 20,
+                                      "00:aa:bb:cc:dd:ee", "SCCP70.9-2-3S", 36))
+    b.data(20.01, CM, sccp_register_ack())
+    b.data(50.0, PHONE, sccp(0x0000))                                            # KeepAlive
+    b.data(50.01, CM, sccp(0x0100))                                              # KeepAliveAck
+    b.reset(70.0, PHONE)
+
+    c = TcpSession("198.51.100.77", 49152, "00:11:22:33:44:aa", cme, cport, 0x1C000000,
+                   0x2C000000)
+    c.handshake(29.5)
+    c.data(30.0, PHONE, sccp_register("SEP0011223344AA", "192.168.1.77", 434, 20,
+                                      "00:11:22:33:44:aa", "SCCP42.9-4-2SR3-1S", 36))
+    c.data(30.01, CM, sccp_register_ack())
+    c.data(40.0, PHONE, sccp(0x0000))
+    c.data(40.01, CM, sccp(0x0100))
+    c.data(80.0, PHONE, sccp(0x0027, struct.pack("<I", 0)))
+    c.data(80.01, CM, sccp(0x0118, struct.pack("<I", 0)))
+    c.close(80.5, PHONE)
+
+    frames = sorted(a.frames + b.frames + c.frames, key=lambda f: f[0])
+    return [(BASE + t, fr) for t, fr in frames]
+
+
 def main(argv):
     out = argv[1] if len(argv) > 1 else os.path.dirname(os.path.abspath(__file__))
     write_pcap(os.path.join(out, "snmp_default_community.pcap"), snmp_sample())
+    write_pcap(os.path.join(out, "sccp_phones.pcap"), sccp_sample())
     return 0
 
 

@@ -126,8 +126,8 @@ struct ev_call {
     uint8_t number_source;                      /* what gave `called`: CALL_SRC_* */
     uint64_t start_us, answer_us, end_us;       /* packet times; 0 = not seen */
     bool has_call_id;
-    uint8_t call_id[16];  /* H.225 callIdentifier GUID: the same call seen in RAS and Q.931 */
-    int release_cause;    /* Q.931 cause value 1..127; 0 = unknown */
+    uint8_t call_id[16]; /* H.225 callIdentifier GUID: the same call seen in RAS and Q.931 */
+    int release_cause;   /* Q.931 cause value 1..127; 0 = unknown */
 };
 
 /* Which endpoint an event is about (for the EVE src/dest orientation). */

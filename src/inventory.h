@@ -15,5 +15,6 @@ struct inventory;
 struct inventory *inventory_new(const struct sensor_config *cfg);
 struct inventory *inventory_free(struct inventory *inv);
 size_t inventory_count(const struct inventory *inv);
-/* True if the device name (any case; a "SEP"+MAC name also matches its bare MAC entry) is listed. */
+/* True if the device name (any case; a "SEP"+MAC name also matches its bare MAC entry) is listed.
+ */
 bool inventory_contains(const struct inventory *inv, const char *device_name);
