@@ -10,10 +10,12 @@
 
 #include <string.h>
 
+#include "skinny.h"
 #include "snmp.h"
 
 const struct dissector *const dissector_table[] = {
     &snmp_dissector,
+    &skinny_dissector,
 };
 
 const size_t dissector_count = sizeof(dissector_table) / sizeof(dissector_table[0]);

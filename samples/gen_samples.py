@@ -44,6 +44,43 @@ packet-skinny.c reads it (LE length = 4 + body, LE header version, LE message id
   t=30    Register -> wan_sccp alert (once for the connection), registration "register"
   t=30.01 RegisterAck; t=40 KeepAlive / KeepAliveAck
   t=80    Unregister; UnregisterAck; FIN both ways  -> registration "unregister"
+
+toll_fraud_calls.pcap (Ethernet, microsecond pcap; run with samples/toll_fraud.yaml: LAN
+10.20.0.0/16, CME and H.323 gateway 10.20.0.1, dial plan 9 / 1 / 011 / country 1, patterns
+samples/toll_fraud_after_hours.conf = the guide's 24 patterns with ".1900 7-24" and the schedule
+"day Wed 19:00 07:00", "day Sat 00:00 23:59", "date Dec 25 00:00 23:59", timezone
+America/New_York, which is EST = UTC-5 on every date below). Each H.225.0 call is its own TCP
+connection endpoint -> 10.20.0.1:1720 (handshake 0.2 s before the Setup): TPKT + Q.931 Setup
+(Bearer capability, Calling 0x6C, Called 0x70, User-user 0x7E with an aligned-PER Setup-UUIE:
+protocolIdentifier 0.0.8.2250.0.4, sourceInfo terminal, conferenceID, create, pointToPoint,
+sourceCallSignalAddress, callIdentifier), Call Proceeding +0.05 s, Alerting +1 s, Connect +6 s
+(all from the gateway), Release Complete with Cause 16 from the endpoint, FIN both ways.
+Local (New York) time, UTC, caller -> called, expected alerts:
+  A  Wed 18 Nov 10:15  15:15Z      H.225 10.20.1.22:11001 2002 -> 918765550199, talk 75 s
+        business hours: high_risk_destination (+1876) only
+  B  Wed 10:30         15:30Z      H.225 10.20.1.21:11002 2001 -> 919005550000, talk 42 s
+        toll_fraud_pattern .1900 (7-24, after_hours false) + high_risk_destination (+1900)
+  C  Wed 23:30         Thu 04:30Z  H.225 10.20.1.21:11003 2001 -> 918765550123, talk 300 s
+        toll_fraud_pattern .1876 (after_hours true) + high_risk_destination (+1876)
+  D  Wed 23:45         Thu 04:45Z  SCCP phone SEP001E4A3B2C1D (7962, in the inventory)
+        10.20.1.23:51023 -> 10.20.0.1:2000, line 2003 (LineStat): registers at 23:44, OffHook
+        23:44:54.5, keys 9011882161234567, DialedNumber at 23:45:00, CallInfoV2 2003 -> the
+        same, Connected +13 s, OnHook +133 s, Unregister +150 s
+        high_risk_destination (+882 16 Thuraya, satellite) only: no NANP pattern matches 9011...
+  E  Wed 23:50         Thu 04:50Z  H.225 10.20.1.26:11004 2006 -> 2005 (an extension), talk 20 s
+        no alert
+  F  Wed 23:55         Thu 04:55Z  H.225 10.20.1.26:11005 2006 -> 912125550100 (New York), 60 s
+        no alert (domestic, no pattern, not a high-risk prefix)
+  G  Thu 19 Nov 06:50  11:50Z      H.225 10.20.1.22:11006 2002 -> 918765550142, talk 90 s
+        still Wednesday's night window: toll_fraud_pattern .1876 + high_risk_destination
+  H  Thu 07:10         12:10Z      H.225 10.20.1.22:11007 2002 -> 918765550143, talk 30 s
+        the window ended at 07:00: high_risk_destination only
+  I  Sat 21 Nov 14:00  19:00Z      H.225 10.20.1.24:11008 2004 -> 919005551234, talk 180 s,
+        the Setup-UUIE also carries sourceAddress/destinationAddress dialledDigits
+        toll_fraud_pattern .1900 (after_hours true) + high_risk_destination (+1900)
+  J  Fri 25 Dec 12:00  17:00Z      H.225 10.20.1.21:11009 2001 -> 918095550100, talk 240 s
+        Christmas Day: toll_fraud_pattern .1809 + high_risk_destination (+1809)
+Every call gives one call event when it ends (Release Complete; SCCP OnHook).
 """
 import os
 import struct
@@ -388,12 +425,335 @@ def sccp_sample():
     return [(BASE + t, fr) for t, fr in frames]
 
 
+# ---- H.225.0 call signalling (TPKT + Q.931 + aligned PER) ----------------------
+
+
+class PerBits:
+    """An ASN.1 aligned-PER (X.691) bit writer: fields MSB first, padding with 0 bits."""
+
+    def __init__(self):
+        self.bits = []
+
+    def put(self, value, n):
+        self.bits += [(value >> (n - 1 - i)) & 1 for i in range(n)]
+
+    def align(self):
+        self.bits += [0] * (-len(self.bits) % 8)
+
+    def octets(self, raw):
+        self.align()
+        for byte in raw:
+            self.put(byte, 8)
+
+    def length(self, n):
+        """An unconstrained length determinant, octet-aligned (n < 128 here)."""
+        assert n < 128
+        self.octets(bytes([n]))
+
+    def open_type(self, raw):
+        self.length(len(raw))
+        self.octets(raw)
+
+    def encoding(self):
+        """A complete encoding: padded to whole octets, at least one octet."""
+        self.align()
+        bits = self.bits or [0] * 8
+        return bytes(int("".join(map(str, bits[i:i + 8])), 2) for i in range(0, len(bits), 8))
+
+
+def per_extensions(w, count, present):
+    """Extension additions: the bit map of the first `count` additions, then each present one
+    (index -> complete encoding) as an open type."""
+    w.put(0, 1)                    # normally small length, count - 1 <= 63
+    w.put(count - 1, 6)
+    for i in range(count):
+        w.put(1 if i in present else 0, 1)
+    for i in sorted(present):
+        w.open_type(present[i])
+
+
+def per_boolean(value):
+    w = PerBits()
+    w.put(1 if value else 0, 1)
+    return w.encoding()
+
+
+def per_protocol_id(w):
+    """ProtocolIdentifier 0.0.8.2250.0.4 (H.225.0 version 4): length + BER contents."""
+    body = oid("0.0.8.2250.0.4")[2:]
+    w.length(len(body))
+    w.octets(body)
+
+
+def per_call_identifier(guid):
+    w = PerBits()
+    w.put(0, 1)                    # CallIdentifier extension bit
+    w.octets(guid)                 # guid OCTET STRING (SIZE(16))
+    return w.encoding()
+
+
+def per_transport_ip(addr, port):
+    """TransportAddress ipAddress {ip, port} as a complete encoding."""
+    w = PerBits()
+    w.put(0, 1)                    # CHOICE extension bit
+    w.put(0, 3)                    # ipAddress (0 of 7)
+    w.octets(ip4(addr))
+    w.octets(struct.pack("!H", port))
+    return w.encoding()
+
+
+DIALLED_ALPHABET = "#*,0123456789"   # FROM ("0123456789#*,"), in code order
+
+
+def per_aliases_dialled(w, numbers):
+    """SEQUENCE OF AliasAddress, each dialledDigits IA5String (SIZE(1..128))."""
+    w.length(len(numbers))
+    for n in numbers:
+        w.put(0, 1)                # AliasAddress extension bit
+        w.put(0, 1)                # dialledDigits (0 of 2)
+        w.put(len(n) - 1, 7)       # length 1..128
+        w.align()
+        for ch in n:               # 4 bits a character: the index in the alphabet
+            w.put(DIALLED_ALPHABET.index(ch), 4)
+
+
+def per_endpoint_type(w, kind):
+    """EndpointType with only `kind` ('terminal' or 'gateway'), mc and undefinedNode FALSE."""
+    w.put(0, 1)                    # extension bit
+    # nonStandardData, vendor, gatekeeper, gateway, mcu, terminal
+    w.put(0b000100 if kind == "gateway" else 0b000001, 6)
+    if kind == "gateway":
+        w.put(0, 1)                # GatewayInfo extension bit
+        w.put(0, 2)                # protocol, nonStandardData absent
+    else:
+        w.put(0, 1)                # TerminalInfo extension bit
+        w.put(0, 1)                # nonStandardData absent
+    w.put(0, 1)                    # mc
+    w.put(0, 1)                    # undefinedNode
+
+
+H225_SETUP, H225_CALL_PROCEEDING, H225_CONNECT, H225_ALERTING = 0, 1, 2, 3
+H225_RELEASE_COMPLETE = 5
+
+
+def h323_user_information(body, uuie):
+    """H323-UserInformation { h323-uu-pdu { body, h245Tunnelling FALSE } }."""
+    w = PerBits()
+    w.put(0, 1)                    # H323-UserInformation extension bit
+    w.put(0, 1)                    # user-data absent
+    w.put(1, 1)                    # H323-UU-PDU: extension additions present
+    w.put(0, 1)                    # nonStandardData absent
+    w.put(0, 1)                    # h323-message-body: a root alternative
+    w.put(body, 3)                 # ... of 7
+    uuie(w)
+    # additions: h4501SupplementaryService (absent), h245Tunnelling FALSE
+    per_extensions(w, 2, {1: per_boolean(False)})
+    return w.encoding()
+
+
+def setup_uuie(conf_id, call_id, src_ip, src_port, aliases=None):
+    """Setup-UUIE: protocolIdentifier, sourceInfo terminal, activeMC FALSE, conferenceID,
+    conferenceGoal create, callType pointToPoint; additions sourceCallSignalAddress,
+    callIdentifier, mediaWaitForConnect, canOverlapSend, multipleCalls, maintainConnection
+    FALSE. aliases = (source, destination) dialledDigits, optional."""
+    def enc(w):
+        w.put(1, 1)                # extension additions present
+        # h245Address, sourceAddress, destinationAddress, destCallSignalAddress,
+        # destExtraCallInfo, destExtraCRV, callServices
+        w.put(0b0110000 if aliases else 0, 7)
+        per_protocol_id(w)
+        if aliases:
+            per_aliases_dialled(w, [aliases[0]])
+        per_endpoint_type(w, "terminal")
+        if aliases:
+            per_aliases_dialled(w, [aliases[1]])
+        w.put(0, 1)                # activeMC
+        w.octets(conf_id)          # conferenceID OCTET STRING (SIZE(16))
+        w.put(0, 1)                # conferenceGoal extension bit
+        w.put(0, 2)                # create (0 of 3)
+        w.put(0, 1)                # callType extension bit
+        w.put(0, 2)                # pointToPoint (0 of 4)
+        # sourceCallSignalAddress 0, remoteExtensionAddress 1, callIdentifier 2,
+        # h245SecurityCapability 3, tokens 4, cryptoTokens 5, fastStart 6,
+        # mediaWaitForConnect 7, canOverlapSend 8, endpointIdentifier 9,
+        # multipleCalls 10, maintainConnection 11
+        per_extensions(w, 12, {0: per_transport_ip(src_ip, src_port),
+                               2: per_call_identifier(call_id),
+                               7: per_boolean(False), 8: per_boolean(False),
+                               10: per_boolean(False), 11: per_boolean(False)})
+    return enc
+
+
+def reply_uuie(body, call_id, conf_id=None):
+    """CallProceeding-, Alerting- and Connect-UUIE from a gateway (no h245Address):
+    additions callIdentifier, multipleCalls FALSE, maintainConnection FALSE."""
+    def enc(w):
+        w.put(1, 1)                # extension additions present
+        w.put(0, 1)                # h245Address absent
+        per_protocol_id(w)
+        per_endpoint_type(w, "gateway")    # destinationInfo
+        if body == H225_CONNECT:
+            w.octets(conf_id)
+        # callIdentifier 0, h245SecurityMode 1, tokens 2, cryptoTokens 3, fastStart 4,
+        # multipleCalls 5, maintainConnection 6
+        per_extensions(w, 7, {0: per_call_identifier(call_id), 5: per_boolean(False),
+                              6: per_boolean(False)})
+    return enc
+
+
+def release_complete_uuie(call_id):
+    def enc(w):
+        w.put(1, 1)                # extension additions present
+        w.put(0, 1)                # reason absent (the Q.931 Cause says it)
+        per_protocol_id(w)
+        per_extensions(w, 1, {0: per_call_identifier(call_id)})
+    return enc
+
+
+Q931_ALERTING, Q931_CALL_PROCEEDING, Q931_CONNECT, Q931_SETUP = 0x01, 0x02, 0x07, 0x05
+Q931_RELEASE_COMPLETE = 0x5A
+
+
+def q931(msg_type, crv, from_destination, ies):
+    """Q.931 (H.225.0): discriminator 08, 2-octet call reference (flag bit set when sent by
+    the side that did not allocate it), message type, information elements."""
+    ref = struct.pack("!H", crv | (0x8000 if from_destination else 0))
+    return bytes([0x08, 0x02]) + ref + bytes([msg_type]) + ies
+
+
+def q931_ie(ident, data):
+    return bytes([ident, len(data)]) + data
+
+
+def q931_user_user(per):
+    """User-user IE 0x7E: two-octet length in H.225.0, discriminator 05 (X.208/X.209)."""
+    return b"\x7e" + struct.pack("!H", 1 + len(per)) + b"\x05" + per
+
+
+def tpkt(payload):
+    return struct.pack("!BBH", 3, 0, 4 + len(payload)) + payload
+
+
+BEARER_SPEECH = q931_ie(0x04, b"\x80\x90\xa2")   # ITU, speech; circuit 64 kbit/s; G.711 u-law
+CAUSE_NORMAL_CLEARING = q931_ie(0x08, b"\x80\x90")  # ITU, location user; cause 16
+
+
+def h225_call(t, ep, eport, gw, calling, called, crv, tag, talk, aliases=None):
+    """One H.225.0 call over its own TCP connection, endpoint -> gateway:1720: Setup at t,
+    Call Proceeding, Alerting, Connect at t + 6, Release Complete (cause 16, from the
+    endpoint) at t + 6 + talk, FIN both ways. Returns the TcpSession."""
+    import hashlib
+    conf_id = hashlib.md5(("tollwatch conference " + tag).encode()).digest()
+    call_id = hashlib.md5(("tollwatch call " + tag).encode()).digest()
+    ep_mac = "00:1b:54:%02x:%02x:%02x" % tuple(ip4(ep)[1:])
+    s = TcpSession(ep, eport, ep_mac, gw, 1720, 0x3A000000 + eport, 0x4A000000 + eport)
+    s.handshake(t - 0.2)
+    setup_ies = BEARER_SPEECH
+    setup_ies += q931_ie(0x6C, b"\x00\x80" + calling.encode())   # unknown/unknown, allowed
+    setup_ies += q931_ie(0x70, b"\x80" + called.encode())        # unknown/unknown
+    setup_ies += q931_user_user(h323_user_information(
+        H225_SETUP, setup_uuie(conf_id, call_id, ep, eport, aliases)))
+    s.data(t, PHONE, tpkt(q931(Q931_SETUP, crv, False, setup_ies)))
+    s.data(t + 0.05, CM, tpkt(q931(Q931_CALL_PROCEEDING, crv, True, q931_user_user(
+        h323_user_information(H225_CALL_PROCEEDING,
+                              reply_uuie(H225_CALL_PROCEEDING, call_id))))))
+    s.data(t + 1.0, CM, tpkt(q931(Q931_ALERTING, crv, True, q931_user_user(
+        h323_user_information(H225_ALERTING, reply_uuie(H225_ALERTING, call_id))))))
+    s.data(t + 6.0, CM, tpkt(q931(Q931_CONNECT, crv, True, q931_user_user(
+        h323_user_information(H225_CONNECT, reply_uuie(H225_CONNECT, call_id, conf_id))))))
+    s.data(t + 6.0 + talk, PHONE, tpkt(q931(Q931_RELEASE_COMPLETE, crv, False,
+                                            CAUSE_NORMAL_CLEARING + q931_user_user(
+                                                h323_user_information(
+                                                    H225_RELEASE_COMPLETE,
+                                                    release_complete_uuie(call_id))))))
+    s.close(t + 6.0 + talk + 0.5, PHONE)
+    return s
+
+
+def sccp_line_stat(line, dirnum, display):
+    # packet-skinny.c LineStatMessage: lineNumber, lineDirNumber[24],
+    # lineFullyQualifiedDisplayName[40], lineTextLabel[40], lineDisplayOptions
+    body = struct.pack("<I", line) + cstr(dirnum, 24) + cstr(display, 40) + cstr(display, 40)
+    return sccp(0x0092, body + struct.pack("<I", 15))
+
+
+def sccp_night_call(t, phone_ip, pport, name, mac_text, dirnum, called, ref):
+    """A registered SCCP phone that dials `called` with DialedNumber at t (12 s ring-out,
+    2 min of talk) and unregisters afterwards."""
+    cme = "10.20.0.1"
+    s = TcpSession(phone_ip, pport, mac_text, cme, 2000, 0x1D000000, 0x2D000000)
+    s.handshake(t - 60.5)
+    s.data(t - 60.0, PHONE, sccp_register(name, phone_ip, 404, 22, mac_text,
+                                          "SCCP42.9-4-2SR3-1S", 54))
+    s.data(t - 59.99, CM, sccp_register_ack())
+    s.data(t - 59.5, PHONE, sccp(0x000B, struct.pack("<I", 1), SCCP_V22))        # LineStatReq
+    s.data(t - 59.49, CM, sccp_line_stat(1, dirnum, "Night Desk"))
+    s.data(t - 5.5, PHONE, sccp(0x0006, struct.pack("<II", 0, 0), SCCP_V22))     # OffHook
+    s.data(t - 5.49, CM, sccp_call_state(CALL_OFFHOOK, 1, ref))
+    for i, digit in enumerate(called):
+        s.data(t - 4.5 + 0.25 * i, PHONE, sccp(0x0003, struct.pack("<III", int(digit), 1, ref),
+                                               SCCP_V22))                      # KeypadButton
+    s.data(t, CM, sccp_dialed_number(called, 1, ref))
+    s.data(t + 0.01, CM, sccp_call_state(CALL_PROCEED, 1, ref))
+    s.data(t + 0.02, CM, sccp_call_info_v2(1, ref, 2, dirnum, called))
+    s.data(t + 1.0, CM, sccp_call_state(CALL_RINGOUT, 1, ref))
+    s.data(t + 13.0, CM, sccp_call_state(CALL_CONNECTED, 1, ref))
+    s.data(t + 133.0, PHONE, sccp(0x0007, struct.pack("<II", 1, ref), SCCP_V22))  # OnHook
+    s.data(t + 133.01, CM, sccp_call_state(CALL_ONHOOK, 1, ref))
+    s.data(t + 150.0, PHONE, sccp(0x0027, struct.pack("<I", 0), SCCP_V22))        # Unregister
+    s.data(t + 150.01, CM, sccp(0x0118, struct.pack("<I", 0), SCCP_V22))          # UnregisterAck
+    s.close(t + 150.5, PHONE)
+    return s
+
+
+def utc(y, mo, d, h, mi):
+    import calendar
+    return calendar.timegm((y, mo, d, h, mi, 0, 0, 0, 0))
+
+
+def fraud_sample():
+    gw = "10.20.0.1"
+    sessions = [
+        # A  Wed 10:15 EST, business hours: Jamaica, high-risk only
+        h225_call(utc(2026, 11, 18, 15, 15), "10.20.1.22", 11001, gw, "2002", "918765550199",
+                  0x0101, "A", 75.0),
+        # B  Wed 10:30 EST: NANP 900, blocked 7-24
+        h225_call(utc(2026, 11, 18, 15, 30), "10.20.1.21", 11002, gw, "2001", "919005550000",
+                  0x0102, "B", 42.0),
+        # C  Wed 23:30 EST, after hours: Jamaica
+        h225_call(utc(2026, 11, 19, 4, 30), "10.20.1.21", 11003, gw, "2001", "918765550123",
+                  0x0103, "C", 300.0),
+        # D  Wed 23:45 EST: the SCCP phone dials +882 16 (Thuraya) through 011
+        sccp_night_call(utc(2026, 11, 19, 4, 45), "10.20.1.23", 51023, "SEP001E4A3B2C1D",
+                        "00:1e:4a:3b:2c:1d", "2003", "9011882161234567", 0x02000001),
+        # E  Wed 23:50 EST: an internal extension
+        h225_call(utc(2026, 11, 19, 4, 50), "10.20.1.26", 11004, gw, "2006", "2005",
+                  0x0104, "E", 20.0),
+        # F  Wed 23:55 EST: a domestic long-distance number (New York 212)
+        h225_call(utc(2026, 11, 19, 4, 55), "10.20.1.26", 11005, gw, "2006", "912125550100",
+                  0x0105, "F", 60.0),
+        # G  Thu 06:50 EST, still in "day Wed 19:00 07:00": Jamaica
+        h225_call(utc(2026, 11, 19, 11, 50), "10.20.1.22", 11006, gw, "2002", "918765550142",
+                  0x0106, "G", 90.0),
+        # H  Thu 07:10 EST, after the night window: Jamaica, high-risk only
+        h225_call(utc(2026, 11, 19, 12, 10), "10.20.1.22", 11007, gw, "2002", "918765550143",
+                  0x0107, "H", 30.0),
+        # I  Sat 14:00 EST, "day Sat 00:00 23:59": NANP 900 (with Setup-UUIE aliases)
+        h225_call(utc(2026, 11, 21, 19, 0), "10.20.1.24", 11008, gw, "2004", "919005551234",
+                  0x0108, "I", 180.0, aliases=("2004", "919005551234")),
+        # J  Fri Dec 25 12:00 EST, "date Dec 25 00:00 23:59": Dominican Republic
+        h225_call(utc(2026, 12, 25, 17, 0), "10.20.1.21", 11009, gw, "2001", "918095550100",
+                  0x0109, "J", 240.0),
+    ]
+    frames = sorted((f for s in sessions for f in s.frames), key=lambda f: f[0])
+    return frames
+
 def main(argv):
     out = argv[1] if len(argv) > 1 else os.path.dirname(os.path.abspath(__file__))
     write_pcap(os.path.join(out, "snmp_default_community.pcap"), snmp_sample())
     write_pcap(os.path.join(out, "sccp_phones.pcap"), sccp_sample())
+    write_pcap(os.path.join(out, "toll_fraud_calls.pcap"), fraud_sample())
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv))

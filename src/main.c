@@ -19,6 +19,8 @@
 #include "config.h"
 #include "detector.h"
 #include "dissector.h"
+#include "hrdest.h"
+#include "schedule.h"
 #include "output.h"
 #include "pipeline.h"
 #include "tw_build.h"
@@ -109,6 +111,21 @@ static int check_signatures(const struct sensor_config *cfg, FILE *out)
         else
             fprintf(out, "  - {name: %s, emits: events, enabled: true}\n", d->name);
     }
+    /* the fraud policy as loaded: patterns, schedule and destinations */
+    struct fraud_schedule *sched = NULL;
+    if (schedule_load(cfg->patterns_file, cfg->timezone, &sched, err, sizeof(err)) < 0) {
+        fprintf(stderr, "tollwatch: %s\n", err);
+        return -1;
+    }
+    schedule_print(sched, out);
+    schedule_free(sched);
+    struct hrdest_list *hr = NULL;
+    if (hrdest_load(cfg->high_risk_file, &hr, err, sizeof(err)) < 0) {
+        fprintf(stderr, "tollwatch: %s\n", err);
+        return -1;
+    }
+    hrdest_print(hr, out);
+    hrdest_free(hr);
     fprintf(out, "dissectors:\n");
     for (size_t i = 0; i < dissector_count; i++) {
         const struct dissector *d = dissector_table[i];
