@@ -33,15 +33,24 @@ enum dis_result {
     DIS_NOT_MINE,  /* not this protocol after all */
 };
 
+/* Why end() is called: what closed the direction. */
+enum dis_end_reason {
+    DIS_END_FIN = 0,  /* FIN reached (or the stream was flushed without one) */
+    DIS_END_RST,      /* TCP reset */
+    DIS_END_TIMEOUT,  /* the flow idled out or was evicted from a full table */
+    DIS_END_SHUTDOWN, /* end of input: the connection may well still be open */
+};
+
 struct dis_ctx {
     struct worker *w;
     struct flow *flow;
     int dir; /* DIR_TO_SERVER or DIR_TO_CLIENT */
     uint64_t ts_us;
-    uint64_t gap;      /* stream: bytes lost just before this data */
-    size_t consumed;   /* stream: set by parse */
-    size_t needed;     /* stream: set by parse with DIS_NEED_MORE */
-    const char *error; /* set by parse with DIS_MALFORMED: static string */
+    uint64_t gap;       /* stream: bytes lost just before this data */
+    size_t consumed;    /* stream: set by parse */
+    size_t needed;      /* stream: set by parse with DIS_NEED_MORE */
+    uint8_t end_reason; /* end(): enum dis_end_reason */
+    const char *error;  /* set by parse with DIS_MALFORMED: static string */
     /* Test hook: when set, dis_emit() calls it instead of the worker. */
     void (*emit)(struct dis_ctx *ctx, const struct dis_event *ev);
     void *user;

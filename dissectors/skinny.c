@@ -1092,7 +1092,8 @@ static void skinny_end(struct dis_ctx *ctx, void *state, bool reset)
         return;
     if (!st->reg_ended) {
         st->reg_ended = true;
-        if (st->registered) {
+        /* at the end of the input the phone may well still be registered */
+        if (st->registered && ctx->end_reason != DIS_END_SHUTDOWN) {
             st->registered = false;
             skinny_emit_reg(ctx, st, SCCP_REG_ABNORMAL, NULL, 0);
         }

@@ -85,6 +85,7 @@ struct worker {
     uint64_t next_stats_ts;
     uint64_t next_expire_ts;
     uint64_t pkt_in_file;
+    int flow_end_why; /* enum flow_end_reason while a flow is being ended, else -1 */
     int verbose;
     unsigned errors_logged;
 };
@@ -404,7 +405,7 @@ static void on_stream_end(void *user, int dir, bool reset)
 static void on_flow_end(void *user, struct flow *f, enum flow_end_reason why)
 {
     struct worker *w = user;
-    (void)why;
+    w->flow_end_why = (int)why;
     uint64_t saved_ts = w->pkt_ts;
     w->pkt_ts = w->last_ts; /* a flow ends at the latest time seen, not at its last packet */
     struct stream_user su = {.w = w, .f = f};
@@ -430,6 +431,7 @@ static void on_flow_end(void *user, struct flow *f, enum flow_end_reason why)
     sbuf_release(w, f, 0);
     sbuf_release(w, f, 1);
     w->pkt_ts = saved_ts;
+    w->flow_end_why = -1;
 }
 
 /* ---- worker life ---------------------------------------------------------- */
@@ -486,6 +488,7 @@ struct worker *worker_new(const struct sensor_config *cfg, struct output *out, c
     }
     w->cfg = cfg;
     w->out = out;
+    w->flow_end_why = -1;
     w->meta.host = cfg->host;
     w->stream_cap = (size_t)cfg->stream_global_cap;
     w->det.w = w;

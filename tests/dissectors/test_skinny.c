@@ -923,6 +923,24 @@ Test(skinny, abnormal_end_on_reset) { abnormal_case(true, 0); }
 
 Test(skinny, abnormal_end_on_fin_or_timeout) { abnormal_case(false, 1); }
 
+Test(skinny, no_abnormal_at_end_of_input)
+{
+    struct sess *s = sess_new();
+    sess_ok(s, 0, REGISTER_7970);
+    sess_ok(s, 1, REGISTER_ACK);
+    for (int dir = 0; dir < 2; dir++) {
+        struct dis_ctx ctx = {.flow = &s->flow,
+                              .dir = dir,
+                              .ts_us = s->ts,
+                              .emit = on_emit,
+                              .user = s,
+                              .end_reason = DIS_END_SHUTDOWN};
+        skinny_dissector.end(&ctx, s->st, false);
+    }
+    cr_assert_eq(count_type(s, EV_SCCP_REGISTRATION), 2, "still registered when the capture ends");
+    sess_free(s);
+}
+
 Test(skinny, no_abnormal_without_register)
 {
     struct sess *s = sess_new();
