@@ -831,11 +831,13 @@ static void h225_end(struct dis_ctx *ctx, void *state, bool reset)
     st->ended |= (uint8_t)(1u << (ctx->dir ? 1 : 0));
     if (!reset && st->ended != 3)
         return; /* half-closed: a Release Complete may still come the other way */
+    /* a closed connection ends its calls then; an idle or unfinished one says nothing */
+    bool closed = reset || ctx->end_reason == DIS_END_FIN || ctx->end_reason == DIS_END_RST;
     for (size_t i = 0; i < H225_MAX_CALLS; i++) {
         struct h225_call *call = &st->calls[i];
         if (!call->used)
             continue;
-        call->ev.end_us = ctx->ts_us;
+        call->ev.end_us = closed ? ctx->ts_us : 0;
         h225_emit_end(ctx, call);
     }
 }

@@ -13,7 +13,8 @@
  * Setup-UUIE destinationAddress, else digits sent later in Information
  * messages), Connect records the answer time, and Release Complete (with
  * its Cause) or the end of the connection emits EV_CALL_END for every call
- * seen, numbered or not.
+ * seen, numbered or not (end_us is the FIN or RST time, 0 when the flow
+ * idled out or the input ended with the connection open).
  *
  * The decoders below read the named H.225.0 types (module H323-MESSAGES,
  * H.225.0 12/2009) from a struct per; errors are sticky in it.

@@ -686,10 +686,11 @@ static void ras_end(struct dis_ctx *ctx, void *state, bool reset)
 {
     struct ras_state *st = state;
     (void)reset;
+    /* UDP: the flow idled out or the input ended, so when the calls ended is unknown */
     for (size_t i = 0; i < H225RAS_MAX_CALLS; i++) {
         if (!st->calls[i].used)
             continue;
-        st->calls[i].ev.end_us = ctx->ts_us;
+        st->calls[i].ev.end_us = 0;
         ras_emit_end(ctx, &st->calls[i]);
     }
 }

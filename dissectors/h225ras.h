@@ -14,7 +14,7 @@
  * FALSE) whose destinationInfo gives a number emits EV_CALL_SETUP
  * (protocol "h225ras"); the DRQ of the same call (callIdentifier, else
  * conferenceID and call reference), an ARJ answering it, or the end of the
- * flow emits EV_CALL_END. The call log merges these with the Q.931 records
+ * flow (end_us 0: not seen) emits EV_CALL_END. The call log merges these with the Q.931 records
  * of the same call by call_id.
  */
 #pragma once

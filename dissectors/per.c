@@ -396,6 +396,10 @@ size_t per_string(struct per *p, uint32_t lb, uint32_t ub, const char *alphabet,
     size_t o = 0;
 
     out[0] = '\0';
+    if (nalpha == 0) {
+        per_fail(p, PER_MALFORMED, "per: empty permitted alphabet");
+        return 0;
+    }
     uint32_t n = per_string_start(p, lb, ub, b);
     for (uint32_t i = 0; i < n && !p->err; i++) {
         uint32_t v = per_bits(p, b);

@@ -10,12 +10,16 @@
 
 #include <string.h>
 
+#include "h225.h"
+#include "h225ras.h"
 #include "skinny.h"
 #include "snmp.h"
 
 const struct dissector *const dissector_table[] = {
     &snmp_dissector,
     &skinny_dissector,
+    &h225_dissector,
+    &h225ras_dissector,
 };
 
 const size_t dissector_count = sizeof(dissector_table) / sizeof(dissector_table[0]);

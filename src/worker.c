@@ -421,6 +421,8 @@ static void on_flow_end(void *user, struct flow *f, enum flow_end_reason why)
         reasm_flush(&w->reasm, &f->rd[1], 1, &cb);
         reasm_dir_free(&w->reasm, &f->rd[0]);
         reasm_dir_free(&w->reasm, &f->rd[1]);
+    } else if (f->app_state == FLOW_APP_CLAIMED) {
+        on_stream_end(&su, DIR_TO_SERVER, false); /* a datagram flow ends once */
     }
     classify_flow_end(w->cls, f);
     if (f->dis && f->dis->state_free && f->dis_state)

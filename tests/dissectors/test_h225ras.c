@@ -504,11 +504,12 @@ Test(h225ras, arj_and_flow_end_close_calls)
     /* a call still open when the flow ends */
     sim_dgram(s, 0, arq, n, 4);
     cr_assert_eq(s->nev, 3);
-    struct dis_ctx ctx = {.dir = 0, .ts_us = 9, .emit = on_emit, .user = s};
+    struct dis_ctx ctx = {
+        .dir = 0, .ts_us = 9, .end_reason = DIS_END_TIMEOUT, .emit = on_emit, .user = s};
     h225ras_dissector.end(&ctx, s->state, false);
     cr_assert_eq(s->nev, 4);
     cr_assert_eq(s->ev[3].type, EV_CALL_END);
-    cr_assert_eq(s->ev[3].call.end_us, 9);
+    cr_assert_eq(s->ev[3].call.end_us, 0, "the flow idled out: the end is not known");
     h225ras_dissector.end(&ctx, s->state, false);
     cr_assert_eq(s->nev, 4);
     sim_free(s);
