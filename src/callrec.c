@@ -13,6 +13,7 @@
  */
 #include "callrec.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "eve.h"
@@ -89,6 +90,17 @@ json_t *callrec_json(const struct ev_call *c)
     r |= set_time(o, "start", c->start_us);
     r |= set_time(o, "answer", c->answer_us);
     r |= set_time(o, "end", c->end_us);
+    if (c->release_cause > 0)
+        r |= json_object_set_new(o, "release_cause", json_integer(c->release_cause));
+    if (c->has_call_id) {
+        char id[37];
+        const uint8_t *g = c->call_id;
+        snprintf(id, sizeof(id),
+                 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", g[0], g[1],
+                 g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9], g[10], g[11], g[12], g[13], g[14],
+                 g[15]);
+        r |= json_object_set_new(o, "call_id", json_string(id));
+    }
     if (c->answer_us && c->end_us >= c->answer_us)
         r |= json_object_set_new(o, "duration",
                                  json_integer((json_int_t)((c->end_us - c->answer_us) / 1000000)));

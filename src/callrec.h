@@ -11,6 +11,7 @@ struct ev_call;
 /*
  * {"protocol", "called_number", "calling_number", "called_name",
  *  "calling_name", "device_name", "direction", "number_source", "call_ref",
- *  "start", "answer", "end", "duration"} (absent values left out). NULL on OOM.
+ *  "start", "answer", "end", "release_cause", "call_id", "duration"} (absent
+ *  values left out; call_id as a GUID string). NULL on OOM.
  */
 json_t *callrec_json(const struct ev_call *c);

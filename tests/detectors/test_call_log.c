@@ -336,3 +336,43 @@ Test(call_log, only_call_end)
     cr_assert_eq(json_array_size(e.events), 0);
     env_fini(&e);
 }
+
+Test(call_log, e164_cause_and_call_id)
+{
+    struct env e;
+    char err[256] = "";
+    memset(&e, 0, sizeof(e));
+    /* the dial plan of SPEC section 3: 9 for an outside line, 011 international */
+    e.cfg.access_code = (char[]){"9"};
+    e.cfg.national_prefix = (char[]){"1"};
+    e.cfg.international_prefix = (char[]){"011"};
+    e.cfg.country_code = (char[]){"1"};
+    cr_assert_eq(DET.init(&e.cfg, &e.priv, err, sizeof(err)), 0, "%s", err);
+    e.events = json_array();
+    e.dctx.cfg = &e.cfg;
+    e.dctx.sink = sink;
+    e.dctx.user = &e;
+    e.flow.flow_id = 7;
+    cr_assert_eq(tw_addr_parse(PHONE, &e.flow.cli), 0);
+    cr_assert_eq(tw_addr_parse(CME, &e.flow.srv), 0);
+    e.flow.proto = 6;
+
+    struct ev_call c = sample_call();
+    c.protocol = "h225";
+    c.release_cause = 16;
+    c.has_call_id = true;
+    for (int i = 0; i < 16; i++)
+        c.call_id[i] = (uint8_t)(0xa0 + i);
+    cr_assert_eq(feed(&e, &c, EV_ACTOR_CLIENT, DIR_TO_SERVER, c.end_us), 1);
+    json_t *o = last(&e);
+    /* 9 011 876 555 0123: access code, international prefix, then +876... */
+    cr_assert_str_eq(str_at(o, "call", "e164"), "+8765550123");
+    cr_assert_eq(int_at(o, "call", "release_cause"), 16);
+    cr_assert_str_eq(str_at(o, "call", "call_id"), "a0a1a2a3-a4a5-a6a7-a8a9-aaabacadaeaf");
+    /* the same call ending again in RAS (DRQ) is not logged twice */
+    c.protocol = "h225ras";
+    cr_assert_eq(feed(&e, &c, EV_ACTOR_CLIENT, DIR_TO_SERVER, c.end_us), 0);
+    c.call_id[15] ^= 1;
+    cr_assert_eq(feed(&e, &c, EV_ACTOR_CLIENT, DIR_TO_SERVER, c.end_us), 1);
+    env_fini(&e);
+}
