@@ -12,3 +12,7 @@ build/tollwatch -r samples/snmp_default_community.pcap -o - | grep '"event_type"
 echo "== tollwatch -c samples/sccp_toll_fraud.yaml -r samples/sccp_phones.pcap (alerts only) ==" >&2
 build/tollwatch -c samples/sccp_toll_fraud.yaml -r samples/sccp_phones.pcap -o - |
     grep '"event_type":"alert"'
+# Toll fraud over H.323 and SCCP: after-hours block patterns and high-risk destinations.
+echo "== tollwatch -c samples/toll_fraud.yaml -r samples/toll_fraud_calls.pcap (alerts only) ==" >&2
+build/tollwatch -c samples/toll_fraud.yaml -r samples/toll_fraud_calls.pcap -o - |
+    grep '"event_type":"alert"'
