@@ -28,6 +28,7 @@
 #include <yaml.h>
 
 #include "prefix.h"
+#include "schedule.h"
 #include "sigfile.h"
 #include "tw_build.h"
 
@@ -717,6 +718,14 @@ static int load_value(struct loader *l, const struct key *k, const yaml_node_t *
             for (size_t i = 0; i < n; i++)
                 if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f)
                     return fail(l, v, kp, "control character in value");
+            if (k->off == offsetof(struct sensor_config, timezone)) {
+                /* a zone the schedule cannot load is a config error at this line */
+                struct schedule_tz *tz = NULL;
+                char why[256];
+                if (schedule_tz_load(text, &tz, why, sizeof(why)) < 0)
+                    return fail(l, v, kp, "%s", why);
+                schedule_tz_free(tz);
+            }
             return set_string((char **)(void *)(base + k->off), text);
         }
         case K_DIGITS: {

@@ -113,19 +113,23 @@ static int check_signatures(const struct sensor_config *cfg, FILE *out)
     }
     /* the fraud policy as loaded: patterns, schedule and destinations */
     struct fraud_schedule *sched = NULL;
-    if (schedule_load(cfg->patterns_file, cfg->timezone, &sched, err, sizeof(err)) < 0) {
-        fprintf(stderr, "tollwatch: %s\n", err);
-        return -1;
+    if (cfg->patterns_file[0]) { /* "" turns the detector off */
+        if (schedule_load(cfg->patterns_file, cfg->timezone, &sched, err, sizeof(err)) < 0) {
+            fprintf(stderr, "tollwatch: %s\n", err);
+            return -1;
+        }
+        schedule_print(sched, out);
+        schedule_free(sched);
     }
-    schedule_print(sched, out);
-    schedule_free(sched);
     struct hrdest_list *hr = NULL;
-    if (hrdest_load(cfg->high_risk_file, &hr, err, sizeof(err)) < 0) {
-        fprintf(stderr, "tollwatch: %s\n", err);
-        return -1;
+    if (cfg->high_risk_file[0]) {
+        if (hrdest_load(cfg->high_risk_file, &hr, err, sizeof(err)) < 0) {
+            fprintf(stderr, "tollwatch: %s\n", err);
+            return -1;
+        }
+        hrdest_print(hr, out);
+        hrdest_free(hr);
     }
-    hrdest_print(hr, out);
-    hrdest_free(hr);
     fprintf(out, "dissectors:\n");
     for (size_t i = 0; i < dissector_count; i++) {
         const struct dissector *d = dissector_table[i];

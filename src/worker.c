@@ -399,6 +399,14 @@ static void on_stream_end(void *user, int dir, bool reset)
         .dir = dir,
         .ts_us = su->w->pkt_ts,
     };
+    if (reset)
+        ctx.end_reason = DIS_END_RST;
+    else if (su->w->flow_end_why == FLOW_END_SHUTDOWN)
+        ctx.end_reason = DIS_END_SHUTDOWN;
+    else if (su->w->flow_end_why >= 0)
+        ctx.end_reason = DIS_END_TIMEOUT;
+    else
+        ctx.end_reason = DIS_END_FIN;
     f->dis->end(&ctx, f->dis_state, reset);
 }
 

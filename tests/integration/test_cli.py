@@ -77,6 +77,15 @@ def main(argv):
     c.check(r.rc == 2 and "no-such-file.txt" in r.stderr,
             "missing signature file: exit 2 naming it (relative to the config)", r.stderr)
 
+    cfg = write(tmp, "tz.yaml", "fraud:\n  timezone: Mars/Olympus\n")
+    r = run(b, ["-c", cfg, "--check-config"])
+    c.check(r.rc == 2 and "tz.yaml:2: fraud.timezone:" in r.stderr,
+            "unknown time zone: exit 2 with file:line", r.stderr)
+    cfg = write(tmp, "nofraud.yaml", "fraud:\n  patterns_file: \"\"\n  high_risk_file: \"\"\n")
+    r = run(b, ["-c", cfg, "--check-config"])
+    c.check(r.rc == 0 and "toll_fraud_pattern, sid: 9100005, enabled: false" in r.stdout,
+            "empty fraud files: detectors shown disabled, config OK", r.stderr)
+
     r = run(b, ["--check-config"])
     c.check(r.rc == 0 and "networks:" in r.stdout and "snmp_default_community" in r.stdout,
             "--check-config prints the policy and detectors", r.stderr)

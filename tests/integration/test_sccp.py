@@ -225,6 +225,26 @@ def check_inventory(c, binary):
                     json.dumps(a.get("sccp")))
 
 
+def check_end_of_input(c, binary):
+    """A capture that stops while a phone is registered is not an abnormal unregistration."""
+    import struct
+    import tempfile
+    data = open(os.path.join(SOURCE, "samples", "sccp_phones.pcap"), "rb").read()
+    head, off, recs = data[:24], 24, []
+    while off < len(data):
+        incl = struct.unpack("<I", data[off + 8:off + 12])[0]
+        recs.append(data[off:off + 16 + incl])
+        off += 16 + incl
+    path = os.path.join(tempfile.mkdtemp(prefix="tw-sccp-"), "first12.pcap")
+    with open(path, "wb") as fh:
+        fh.write(head + b"".join(recs[:12]))  # phone 1 has registered; nothing ended yet
+    r = run(binary, ["-c", os.path.join(SOURCE, "samples", "sccp_toll_fraud.yaml"), "-r", path,
+                     "-o", "-", "-q"])
+    actions = [e["sccp"]["action"] for e in r.of_type("registration")]
+    c.check(r.rc == 0 and actions == ["register", "register_ack"],
+            "end of input: still registered, no unregister_abnormal", repr(actions))
+
+
 def main(argv):
     if len(argv) != 2:
         print(__doc__)
@@ -233,6 +253,7 @@ def main(argv):
     check_sample(c, argv[1])
     check_shared(c, argv[1])
     check_inventory(c, argv[1])
+    check_end_of_input(c, argv[1])
     return c.finish()
 
 
