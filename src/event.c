@@ -19,6 +19,10 @@ const char *event_type_name(enum dis_event_type t)
             return "call_setup";
         case EV_CALL_END:
             return "call_end";
+        case EV_CREDENTIALS:
+            return "credentials";
+        case EV_HTTP_REQUEST:
+            return "http_request";
         case EV_COUNT:
             break;
     }

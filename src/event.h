@@ -22,6 +22,8 @@ enum dis_event_type {
     EV_SCCP_REGISTRATION, /* register, ack, reject, unregister, abnormal end */
     EV_CALL_SETUP,        /* protocol-neutral: a call's called number became known */
     EV_CALL_END,          /* protocol-neutral: a call record is complete */
+    EV_CREDENTIALS,       /* a username/password crossed the wire in clear (struct ev_cred) */
+    EV_HTTP_REQUEST,      /* an HTTP request and, when seen, its response status */
     EV_COUNT
 };
 
@@ -130,6 +132,43 @@ struct ev_call {
     int release_cause;   /* Q.931 cause value 1..127; 0 = unknown */
 };
 
+/* ---- cleartext credentials (protocol-neutral) ---- */
+
+#define CRED_USER_MAX     64
+#define CRED_PASSWORD_MAX 128
+#define HTTP_HOST_MAX     255
+#define HTTP_URL_MAX      512
+#define HTTP_METHOD_MAX   15
+#define HTTP_UA_MAX       255
+
+enum cred_outcome {
+    CRED_OUTCOME_UNKNOWN = 0,
+    CRED_OUTCOME_SUCCESS,
+    CRED_OUTCOME_FAILURE,
+};
+
+/* The request an HTTP event or credential came with (strings NUL-terminated, "" = absent). */
+struct ev_http_info {
+    char method[HTTP_METHOD_MAX + 1];
+    char host[HTTP_HOST_MAX + 1];
+    char url[HTTP_URL_MAX + 1]; /* request target as sent, cut at HTTP_URL_MAX */
+    char user_agent[HTTP_UA_MAX + 1];
+    int status;                 /* response status; 0 = not seen */
+};
+
+struct ev_cred {
+    const char *protocol; /* "telnet", "http-basic", "http-form", "http-query" */
+    char username[CRED_USER_MAX + 1];
+    bool has_username;    /* false for password-only logins (line vty password) */
+    char password[CRED_PASSWORD_MAX + 1]; /* redacted by the detector unless configured */
+    size_t password_len;  /* bytes typed, even when longer than the copy */
+    uint8_t outcome;      /* enum cred_outcome */
+    bool enable;          /* telnet: the `enable` password typed after login */
+    uint32_t attempt;     /* 1, 2, ... per connection */
+    bool has_http;
+    struct ev_http_info http;
+};
+
 /* Which endpoint an event is about (for the EVE src/dest orientation). */
 enum ev_actor {
     EV_ACTOR_SENDER = 0, /* the sender of the packet that carried it (default) */
@@ -148,6 +187,8 @@ struct dis_event {
         struct ev_sccp_msg sccp_msg;
         struct ev_sccp_reg sccp_reg;
         struct ev_call call;
+        struct ev_cred cred;
+        struct ev_http_info http;
     } u;
 };
 

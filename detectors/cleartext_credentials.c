@@ -1,0 +1,1 @@
+typedef int tw_placeholder_cleartext_credentials;
