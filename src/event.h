@@ -153,18 +153,18 @@ struct ev_http_info {
     char host[HTTP_HOST_MAX + 1];
     char url[HTTP_URL_MAX + 1]; /* request target as sent, cut at HTTP_URL_MAX */
     char user_agent[HTTP_UA_MAX + 1];
-    int status;                 /* response status; 0 = not seen */
+    int status; /* response status; 0 = not seen */
 };
 
 struct ev_cred {
     const char *protocol; /* "telnet", "http-basic", "http-form", "http-query" */
     char username[CRED_USER_MAX + 1];
-    bool has_username;    /* false for password-only logins (line vty password) */
+    bool has_username;                    /* false for password-only logins (line vty password) */
     char password[CRED_PASSWORD_MAX + 1]; /* redacted by the detector unless configured */
-    size_t password_len;  /* bytes typed, even when longer than the copy */
-    uint8_t outcome;      /* enum cred_outcome */
-    bool enable;          /* telnet: the `enable` password typed after login */
-    uint32_t attempt;     /* 1, 2, ... per connection */
+    size_t password_len;                  /* bytes typed, even when longer than the copy */
+    uint8_t outcome;                      /* enum cred_outcome */
+    bool enable;                          /* telnet: the `enable` password typed after login */
+    uint32_t attempt;                     /* 1, 2, ... per connection */
     bool has_http;
     struct ev_http_info http;
 };
