@@ -10,6 +10,7 @@
 extern const struct detector unknown_phone_detector;
 extern const struct detector wan_sccp_detector;
 extern const struct detector snmp_default_community_detector;
+extern const struct detector cleartext_credentials_detector;
 extern const struct detector toll_fraud_pattern_detector;
 extern const struct detector high_risk_destination_detector;
 extern const struct detector registration_log_detector;
@@ -20,8 +21,10 @@ const struct detector *const detector_table[] = {
     &unknown_phone_detector,
     &wan_sccp_detector,
     &snmp_default_community_detector,
+    &cleartext_credentials_detector,
     &toll_fraud_pattern_detector,
     &high_risk_destination_detector,
+    /* log events */
     &registration_log_detector,
     &call_log_detector,
 };

@@ -12,14 +12,14 @@
 
 #include "h225.h"
 #include "h225ras.h"
+#include "http.h"
 #include "skinny.h"
 #include "snmp.h"
+#include "telnet.h"
 
 const struct dissector *const dissector_table[] = {
-    &snmp_dissector,
-    &skinny_dissector,
-    &h225_dissector,
-    &h225ras_dissector,
+    &snmp_dissector,    &skinny_dissector, &h225_dissector,
+    &h225ras_dissector, &telnet_dissector, &http_dissector,
 };
 
 const size_t dissector_count = sizeof(dissector_table) / sizeof(dissector_table[0]);

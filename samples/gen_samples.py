@@ -81,6 +81,33 @@ Local (New York) time, UTC, caller -> called, expected alerts:
   J  Fri 25 Dec 12:00  17:00Z      H.225 10.20.1.21:11009 2001 -> 918095550100, talk 240 s
         Christmas Day: toll_fraud_pattern .1809 + high_risk_destination (+1809)
 Every call gives one call event when it ends (Release Complete; SCCP OnHook).
+
+cleartext_logins.pcap (Ethernet, microsecond pcap; built-in defaults). LAN 10.30.0.0/16, the CME
+router 10.30.0.1 (Telnet vty on 23, the CME GUI on 80). Full TCP sessions, one after the other:
+  A  IOS Telnet, character mode with server echo, 10.30.0.50:50123 -> 10.30.0.1:23, t=1:
+     the router offers WILL ECHO, WILL SGA, DO TTYPE, DO NAWS; the client agrees (DO ECHO, DO SGA,
+     WILL NAWS + SB NAWS 80x24, WONT TTYPE); banner "User Access Verification", "Username: ";
+     the client types one character per segment (echoed by the router), Enter = CR NUL:
+     admin / wrongpass (not echoed)  -> t=6.0 "% Login invalid": failure, attempt 1
+     admin / Cisco123                -> t=12.0 "CME>": success, attempt 2
+     enable, "Password: ", EnablePw! -> t=17.0 "CME#": enable password, success
+     exit; the router closes the connection (FIN from 10.30.0.1).
+  B  IOS Telnet, line mode, password-only vty login ("line vty 0 4" / "password"),
+     10.30.0.51:50201 -> 10.30.0.1:23, t=30: the client refuses the options (DONT ECHO,
+     DONT SGA, WONT TTYPE, WONT NAWS), the router answers WONT ECHO, WONT SGA; "Password: ";
+     the client sends the line "vtypass" CR LF in one segment -> t=32.0 "CME>": success, no user;
+     exit.
+  C  HTTP Basic to the CME GUI, one keep-alive connection 10.30.0.60:50301 -> 10.30.0.1:80, t=40:
+     GET /ccme.html, Authorization: Basic cme:nope   -> t=41.01 401 (realm level_15_access): failure
+     GET /ccme.html, Authorization: Basic cme:cmegui -> t=43.01 200: success, attempt 2
+     GET /ephone.html with the same header           -> t=45.01 200: the same attempt, no alert.
+  D  HTML form login, 10.30.0.61:50401 -> 10.30.0.1:80, t=50: POST /login.html, the headers and the
+     urlencoded body "username=admin&password=Passw0rd%21&submit=Login" in two segments
+     -> t=51.01 302 Location /index.html: success; then GET /index.html (session cookie) -> 200.
+  E  Plain pages, 10.30.0.62:50501 -> 10.30.0.1:80, t=60: GET /index.html 200, GET /favicon.ico
+     404; no credentials, no alert.
+Expected: 7 cleartext_credentials alerts, src = the client each time (A failure, A success,
+A enable, B password-only, C failure, C success, D success); no password anywhere else.
 """
 import os
 import struct
@@ -748,11 +775,156 @@ def fraud_sample():
     frames = sorted((f for s in sessions for f in s.frames), key=lambda f: f[0])
     return frames
 
+
+# ---- cleartext logins: IOS Telnet and the CME HTTP GUI ----------------------
+
+IAC, DONT, DO, WONT, WILL, SB, SE = 255, 254, 253, 252, 251, 250, 240
+OPT_ECHO, OPT_SGA, OPT_TTYPE, OPT_NAWS = 1, 3, 24, 31
+CLIENT = PHONE   # TcpSession side 0: the Telnet or HTTP client
+ROUTER = CM      # side 1: the CME router
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+
+
+def iac(*pairs):
+    return b"".join(bytes([IAC, verb, opt]) for verb, opt in pairs)
+
+
+def telnet_type(s, t, text, echo, gap=0.2):
+    """The client types text one character per segment (character mode); the router echoes
+    each one unless echo is False. Returns the time after the last character."""
+    for ch in text:
+        s.data(t, CLIENT, ch.encode())
+        if echo:
+            s.data(t + 0.001, ROUTER, ch.encode())
+        t += gap
+    return t
+
+
+def telnet_enter(s, t, reply):
+    """Enter as a character-mode client sends it (CR NUL), then the router's reply."""
+    s.data(t, CLIENT, b"\r\x00")
+    s.data(t + 0.01, ROUTER, reply)
+
+
+def http_date(t):
+    import email.utils
+    return email.utils.formatdate(BASE + t, usegmt=True)
+
+
+def http_request(method, url, headers, body=b""):
+    lines = ["%s %s HTTP/1.1" % (method, url), "Host: 10.30.0.1", "User-Agent: " + BROWSER]
+    lines += headers
+    if body:
+        lines.append("Content-Length: %d" % len(body))
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def http_response(t, status, reason, headers, body=b""):
+    lines = ["HTTP/1.1 %d %s" % (status, reason), "Date: " + http_date(t), "Server: cisco-IOS",
+             "Accept-Ranges: none"] + headers + ["Content-Length: %d" % len(body)]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+def credentials_sample():
+    cme = "10.30.0.1"
+    banner = b"\r\n\r\nUser Access Verification\r\n\r\n"
+
+    # A  character mode, echo by the router: a failed login, a good one, then enable
+    a = TcpSession("10.30.0.50", 50123, "00:50:56:1e:00:50", cme, 23, 0x5A000000, 0x6A000000)
+    a.handshake(1.0)
+    a.data(1.01, ROUTER, iac((WILL, OPT_ECHO), (WILL, OPT_SGA), (DO, OPT_TTYPE), (DO, OPT_NAWS)))
+    a.data(1.02, CLIENT, iac((DO, OPT_ECHO), (DO, OPT_SGA), (WILL, OPT_NAWS)) +
+           bytes([IAC, SB, OPT_NAWS, 0, 80, 0, 24, IAC, SE]) + iac((WONT, OPT_TTYPE)))
+    a.data(1.03, ROUTER, banner + b"Username: ")
+    t = telnet_type(a, 2.0, "admin", True)
+    telnet_enter(a, t, b"\r\nPassword: ")
+    t = telnet_type(a, 4.0, "wrongpass", False)
+    a.data(t, CLIENT, b"\r\x00")
+    a.data(6.0, ROUTER, b"\r\n% Login invalid\r\n\r\nUsername: ")
+    t = telnet_type(a, 8.0, "admin", True)
+    telnet_enter(a, t, b"\r\nPassword: ")
+    t = telnet_type(a, 10.0, "Cisco123", False)
+    a.data(t, CLIENT, b"\r\x00")
+    a.data(12.0, ROUTER, b"\r\n\r\nCME>")
+    t = telnet_type(a, 13.0, "enable", True)
+    telnet_enter(a, t, b"\r\nPassword: ")
+    t = telnet_type(a, 14.5, "EnablePw!", False)
+    a.data(t, CLIENT, b"\r\x00")
+    a.data(17.0, ROUTER, b"\r\nCME#")
+    t = telnet_type(a, 18.0, "exit", True)
+    telnet_enter(a, t, b"\r\n")
+    a.close(t + 0.1, ROUTER)
+
+    # B  line mode, a password-only vty login
+    b = TcpSession("10.30.0.51", 50201, "00:50:56:1e:00:51", cme, 23, 0x5B000000, 0x6B000000)
+    b.handshake(30.0)
+    b.data(30.01, ROUTER, iac((WILL, OPT_ECHO), (WILL, OPT_SGA), (DO, OPT_TTYPE), (DO, OPT_NAWS)))
+    b.data(30.02, CLIENT, iac((DONT, OPT_ECHO), (DONT, OPT_SGA), (WONT, OPT_TTYPE),
+                              (WONT, OPT_NAWS)))
+    b.data(30.03, ROUTER, iac((WONT, OPT_ECHO), (WONT, OPT_SGA)) + banner + b"Password: ")
+    b.data(31.5, CLIENT, b"vtypass\r\n")
+    b.data(32.0, ROUTER, b"\r\n\r\nCME>")
+    b.data(34.0, CLIENT, b"exit\r\n")
+    b.data(34.01, ROUTER, b"\r\n")
+    b.close(34.1, ROUTER)
+
+    # C  HTTP Basic: a wrong password, the right one, the right one again (same attempt)
+    c = TcpSession("10.30.0.60", 50301, "00:50:56:1e:00:60", cme, 80, 0x5C000000, 0x6C000000)
+    c.handshake(40.0)
+    accept = "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    page = b"<html><head><title>Cisco Unified CME</title></head><body>CME</body></html>\r\n"
+    c.data(41.0, CLIENT, http_request("GET", "/ccme.html", [
+        accept, "Authorization: Basic Y21lOm5vcGU=", "Connection: keep-alive"]))   # cme:nope
+    c.data(41.01, ROUTER, http_response(41.01, 401, "Unauthorized", [
+        'WWW-Authenticate: Basic realm="level_15_access"', "Content-Type: text/html"],
+        b"401 Unauthorized\r\n"))
+    c.data(43.0, CLIENT, http_request("GET", "/ccme.html", [
+        accept, "Authorization: Basic Y21lOmNtZWd1aQ==", "Connection: keep-alive"]))  # cme:cmegui
+    c.data(43.01, ROUTER, http_response(43.01, 200, "OK", ["Content-Type: text/html"], page))
+    c.data(45.0, CLIENT, http_request("GET", "/ephone.html", [
+        accept, "Referer: http://10.30.0.1/ccme.html", "Authorization: Basic Y21lOmNtZWd1aQ==",
+        "Connection: keep-alive"]))
+    c.data(45.01, ROUTER, http_response(45.01, 200, "OK", ["Content-Type: text/html"], page))
+    c.close(47.0, CLIENT)
+
+    # D  an HTML form login: the POST's headers and body in two segments, 302, then the page
+    d = TcpSession("10.30.0.61", 50401, "00:50:56:1e:00:61", cme, 80, 0x5D000000, 0x6D000000)
+    d.handshake(50.0)
+    form = b"username=admin&password=Passw0rd%21&submit=Login"
+    d.data(51.0, CLIENT, http_request("POST", "/login.html", [
+        accept, "Content-Type: application/x-www-form-urlencoded",
+        "Origin: http://10.30.0.1", "Referer: http://10.30.0.1/login.html",
+        "Connection: keep-alive"], form))
+    d.data(51.001, CLIENT, form)
+    d.data(51.01, ROUTER, http_response(51.01, 302, "Found", [
+        "Location: /index.html", "Set-Cookie: ccme_session=4f2a9c71; Path=/; HttpOnly"]))
+    d.data(52.0, CLIENT, http_request("GET", "/index.html", [
+        accept, "Referer: http://10.30.0.1/login.html", "Cookie: ccme_session=4f2a9c71",
+        "Connection: keep-alive"]))
+    d.data(52.01, ROUTER, http_response(52.01, 200, "OK", ["Content-Type: text/html"], page))
+    d.close(54.0, CLIENT)
+
+    # E  plain pages, no credentials
+    e = TcpSession("10.30.0.62", 50501, "00:50:56:1e:00:62", cme, 80, 0x5E000000, 0x6E000000)
+    e.handshake(60.0)
+    e.data(61.0, CLIENT, http_request("GET", "/index.html", [accept, "Connection: keep-alive"]))
+    e.data(61.01, ROUTER, http_response(61.01, 200, "OK", ["Content-Type: text/html"], page))
+    e.data(62.0, CLIENT, http_request("GET", "/favicon.ico", ["Accept: image/*",
+                                                              "Connection: keep-alive"]))
+    e.data(62.01, ROUTER, http_response(62.01, 404, "Not Found", ["Content-Type: text/html"],
+                                        b"404 Not Found\r\n"))
+    e.close(64.0, CLIENT)
+
+    frames = sorted(a.frames + b.frames + c.frames + d.frames + e.frames, key=lambda f: f[0])
+    return [(BASE + t, fr) for t, fr in frames]
+
+
 def main(argv):
     out = argv[1] if len(argv) > 1 else os.path.dirname(os.path.abspath(__file__))
     write_pcap(os.path.join(out, "snmp_default_community.pcap"), snmp_sample())
     write_pcap(os.path.join(out, "sccp_phones.pcap"), sccp_sample())
     write_pcap(os.path.join(out, "toll_fraud_calls.pcap"), fraud_sample())
+    write_pcap(os.path.join(out, "cleartext_logins.pcap"), credentials_sample())
     return 0
 
 if __name__ == "__main__":
