@@ -30,11 +30,12 @@
  *
  * Requests and responses: every request whose header block was read becomes
  * a pending entry (a FIFO of at most HTTP_MAX_PENDING, for pipelining). The
- * n-th final response answers the n-th request; a full FIFO hands its oldest
- * entry on unanswered. An entry is reported once it is answered and its body
- * was read, or when the connection ends: EV_CREDENTIALS for each login it
- * carried, then EV_HTTP_REQUEST, both with the request's method, Host, target
- * and User-Agent and the response status (0 when none was seen).
+ * n-th final response answers the n-th request; a full FIFO reports its
+ * oldest entry unanswered. An entry is reported once its response's header
+ * block was read and its own body too, or when no response can come any
+ * more (the server side or both sides ended): EV_CREDENTIALS for each login
+ * it carried, then EV_HTTP_REQUEST, both with the request's method, Host,
+ * target and User-Agent and the response status (0 when none was seen).
  *
  * Logins (struct ev_cred, actor: the client):
  *   "http-basic"  Authorization: Basic <base64>, any spacing after "Basic";
@@ -47,6 +48,9 @@
  *                 also as the last "[name]" of "form[name]"); 401/403
  *                 failure, 3xx success (the redirect after a login), other
  *                 statuses unknown (login pages answer 200 to a failure).
+ *                 A body cut short (connection end, lost bytes, beyond
+ *                 HTTP_FORM_MAX) is read up to its last '&' only, so that a
+ *                 cut value is never reported as a password.
  *   "http-query"  the same pairs in the query of the request target, any
  *                 method; outcomes as for forms.
  * Digest, NTLM and Negotiate carry no cleartext password: no credentials.
@@ -147,7 +151,7 @@ struct http_state {
     uint8_t *form; /* first HTTP_FORM_MAX bytes of the open request's urlencoded body */
     uint32_t form_len;
     bool form_on;
-    bool form_cut; /* body bytes beyond HTTP_FORM_MAX were not kept */
+    bool form_cut; /* body bytes were lost or beyond HTTP_FORM_MAX: no more are kept */
     uint64_t basic_seen[HTTP_BASIC_SEEN];
     uint32_t basic_next, basic_count;
     uint32_t attempts;
@@ -1076,7 +1080,7 @@ static void http_body_bytes(struct http_state *st, int d, struct cursor *c)
     size_t n = cur_left(c);
     if (n > hd->remaining)
         n = (size_t)hd->remaining;
-    if (d == DIR_TO_SERVER && st->form_on && st->form_len < HTTP_FORM_MAX) {
+    if (d == DIR_TO_SERVER && st->form_on && !st->form_cut) {
         size_t k = HTTP_FORM_MAX - st->form_len;
         if (k > n)
             k = n;
@@ -1201,7 +1205,7 @@ static void http_gap(struct dis_ctx *ctx, struct http_state *st, int d, uint64_t
         case HTTP_PH_BODY_LEN:
         case HTTP_PH_CHUNK_DATA:
             if (d == DIR_TO_SERVER)
-                st->form_on = false; /* a form with a hole cannot be read */
+                st->form_cut = true; /* what follows the hole is not read */
             if (gap < hd->remaining) {
                 hd->remaining -= gap;
                 return;
