@@ -140,6 +140,7 @@ struct sensor_config *config_defaults(void)
     c->redis_key = strdup("tollwatch");
     c->redis_spool_dir = strdup("/var/spool/tollwatch");
     c->redis_max_queue = 100000;
+    c->redis_drain_timeout = 30;
     c->workers = 0;
     c->ring_slots = 65536;
     c->snaplen = 65535;
@@ -408,6 +409,7 @@ static const struct key redis_keys[] = {
     {"key", K_STRING, F(redis_key), 1, 512, NULL},
     {"spool_dir", K_PATH, F(redis_spool_dir), 0, 0, NULL},
     {"max_queue", K_LONG, F(redis_max_queue), 1, 100000000, NULL},
+    {"drain_timeout", K_LONG, F(redis_drain_timeout), 0, 86400, NULL},
     {NULL, K_MAP, 0, 0, 0, NULL},
 };
 
@@ -1117,7 +1119,8 @@ void config_print(const struct sensor_config *c, FILE *out)
     put_str(out, c->redis_key);
     fputs("\n    spool_dir: ", out);
     put_str(out, c->redis_spool_dir);
-    fprintf(out, "\n    max_queue: %ld\n", c->redis_max_queue);
+    fprintf(out, "\n    max_queue: %ld\n    drain_timeout: %ld\n", c->redis_max_queue,
+            c->redis_drain_timeout);
 
     fprintf(out, "capture:\n  workers: %d%s\n  ring_slots: %ld\n  snaplen: %d\n  buffer_mb: %d\n",
             c->workers, c->workers ? "" : "            # 0 = auto", c->ring_slots, c->snaplen,

@@ -51,6 +51,7 @@ struct sensor_config {
     char *redis_key;
     char *redis_spool_dir;
     long redis_max_queue;
+    long redis_drain_timeout; /* seconds offline runs wait at exit for Redis */
 
     int workers; /* 0 = auto */
     long ring_slots;

@@ -29,26 +29,33 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: tollwatch -r FILE [-r FILE ...] [options]\n"
-            "Passive sensor for CME/SCCP/H.323 toll fraud and VoIP-router attacks.\n"
-            "\n"
-            "  -r, --read FILE          read a pcap or pcapng capture ('-' = stdin); repeat\n"
-            "                           to read several files in order\n"
-            "  -c, --config FILE        YAML configuration (built-in defaults without it)\n"
-            "  -o, --output FILE|-      write EVE JSON lines to FILE ('-' = stdout, the\n"
-            "                           default)\n"
-            "  -f, --filter BPF         capture filter (tcpdump syntax)\n"
-            "      --check-config       validate configuration and signatures, print the\n"
-            "                           effective policy, exit\n"
-            "  -q, --quiet              no progress and no summary on stderr\n"
-            "  -v, --verbose            more diagnostics on stderr (decode errors by packet)\n"
-            "  -V, --version            print the version and exit\n"
-            "  -h, --help               this help\n"
-            "\n"
-            "Exit status: 0 success, 1 runtime failure (unreadable or truncated capture),\n"
-            "2 usage or configuration error. Signals: INT/TERM stop and flush, USR1 writes\n"
-            "a stats event, HUP reloads the configuration and signatures. See tollwatch(8).\n");
+    fprintf(out, "Usage: tollwatch -r FILE [-r FILE ...] [options]\n"
+                 "Passive sensor for CME/SCCP/H.323 toll fraud and VoIP-router attacks.\n"
+                 "\n"
+                 "  -r, --read FILE          read a pcap or pcapng capture ('-' = stdin); repeat\n"
+                 "                           to read several files in order\n"
+                 "  -c, --config FILE        YAML configuration (built-in defaults without it)\n"
+                 "  -o, --output FILE|-      write EVE JSON lines to FILE ('-' = stdout, the\n"
+                 "                           default when there is no Redis output)\n"
+                 "      --redis URL          also publish events to Redis:\n"
+                 "                           redis://[user:password@]host[:port][/db] or\n"
+                 "                           unix:///path/to/socket (enables outputs.redis)\n"
+                 "      --redis-mode MODE    list (RPUSH, the default), publish (PUBLISH) or\n"
+                 "                           stream (XADD)\n"
+                 "      --redis-key NAME     list, channel or stream name (default tollwatch)\n"
+                 "  -f, --filter BPF         capture filter (tcpdump syntax)\n"
+                 "      --check-config       validate configuration and signatures, print the\n"
+                 "                           effective policy, exit\n"
+                 "  -q, --quiet              no progress and no summary on stderr\n"
+                 "  -v, --verbose            more diagnostics on stderr (decode errors by packet)\n"
+                 "  -V, --version            print the version and exit\n"
+                 "  -h, --help               this help\n"
+                 "\n"
+                 "Exit status: 0 success, 1 runtime failure (unreadable or truncated capture),\n"
+                 "2 usage or configuration error (a Redis URL, password or host that cannot\n"
+                 "work included); 1 also when events are left in the Redis spool at exit.\n"
+                 "Signals: INT/TERM stop and flush, USR1 writes a\n"
+                 "stats event, HUP reloads the configuration and signatures. See tollwatch(8).\n");
 }
 
 static void on_stop(int sig)
@@ -141,18 +148,61 @@ static int check_signatures(const struct sensor_config *cfg, FILE *out)
     return 0;
 }
 
+/*
+ * --redis, --redis-mode and --redis-key override outputs.redis; --redis
+ * turns the Redis output on, and without -o the EVE file output off (SPEC:
+ * stdout is the default only when there is no Redis). -1 on OOM.
+ */
+static int apply_redis_options(struct sensor_config *cfg, const char *url, const char *mode,
+                               const char *key, int have_output)
+{
+    char *u = url ? strdup(url) : NULL, *m = mode ? strdup(mode) : NULL,
+         *k = key ? strdup(key) : NULL;
+    if ((url && !u) || (mode && !m) || (key && !k)) {
+        free(u);
+        free(m);
+        free(k);
+        return -1;
+    }
+    if (u) {
+        free(cfg->redis_url);
+        cfg->redis_url = u;
+        cfg->redis_enabled = true;
+        if (!have_output)
+            cfg->eve_enabled = false;
+    }
+    if (m) {
+        free(cfg->redis_mode);
+        cfg->redis_mode = m;
+    }
+    if (k) {
+        free(cfg->redis_key);
+        cfg->redis_key = k;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"read", required_argument, NULL, 'r'},   {"config", required_argument, NULL, 'c'},
-        {"output", required_argument, NULL, 'o'}, {"filter", required_argument, NULL, 'f'},
-        {"check-config", no_argument, NULL, 'C'}, {"quiet", no_argument, NULL, 'q'},
-        {"verbose", no_argument, NULL, 'v'},      {"version", no_argument, NULL, 'V'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"read", required_argument, NULL, 'r'},
+        {"config", required_argument, NULL, 'c'},
+        {"output", required_argument, NULL, 'o'},
+        {"filter", required_argument, NULL, 'f'},
+        {"check-config", no_argument, NULL, 'C'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"version", no_argument, NULL, 'V'},
+        {"help", no_argument, NULL, 'h'},
+        {"redis", required_argument, NULL, 'R'},
+        {"redis-mode", required_argument, NULL, 'M'},
+        {"redis-key", required_argument, NULL, 'K'},
+        {NULL, 0, NULL, 0},
     };
     const char *files[MAX_FILES];
     int nfiles = 0;
     const char *config_path = NULL, *output = NULL, *bpf = NULL;
+    const char *redis_url = NULL, *redis_mode = NULL, *redis_key = NULL;
     int check_config = 0, quiet = 0, verbose = 0;
     int opt;
 
@@ -177,6 +227,27 @@ int main(int argc, char **argv)
                 break;
             case 'C':
                 check_config = 1;
+                break;
+            case 'R':
+                redis_url = optarg;
+                break;
+            case 'M':
+                if (strcmp(optarg, "list") != 0 && strcmp(optarg, "publish") != 0 &&
+                    strcmp(optarg, "stream") != 0) {
+                    fprintf(stderr,
+                            "tollwatch: --redis-mode: '%s' is not one of list, publish, "
+                            "stream\n",
+                            optarg);
+                    return 2;
+                }
+                redis_mode = optarg;
+                break;
+            case 'K':
+                if (!*optarg) {
+                    fprintf(stderr, "tollwatch: --redis-key: must not be empty\n");
+                    return 2;
+                }
+                redis_key = optarg;
                 break;
             case 'q':
                 quiet = 1;
@@ -223,6 +294,12 @@ int main(int argc, char **argv)
         }
     }
 
+    if (apply_redis_options(cfg, redis_url, redis_mode, redis_key, output != NULL) < 0) {
+        fprintf(stderr, "tollwatch: out of memory\n");
+        config_free(cfg);
+        return 1;
+    }
+
     if (check_config) {
         config_print(cfg, stdout);
         int r = check_signatures(cfg, stdout);
@@ -241,7 +318,7 @@ int main(int argc, char **argv)
     }
 
     struct output *out = NULL;
-    if (output_open(cfg, output, &out, err, sizeof(err)) < 0) {
+    if (output_open(cfg, output, quiet ? OUTPUT_QUIET : 0, &out, err, sizeof(err)) < 0) {
         fprintf(stderr, "tollwatch: cannot open output: %s\n", err);
         config_free(cfg);
         return 2;
@@ -261,17 +338,36 @@ int main(int argc, char **argv)
     int rc = pipeline_run_offline(cfg, out, &po, &res, err, sizeof(err));
     if (rc == 2)
         fprintf(stderr, "tollwatch: %s\n", err);
-    output_flush(out);
-    uint64_t out_fail = output_get_stats(out)->failures;
-    output_close(out);
+    /* offline: wait for the Redis output to deliver everything, within drain_timeout */
+    uint64_t left = output_drain(out, (double)cfg->redis_drain_timeout);
+    const struct output_stats *os = output_get_stats(out);
+    uint64_t out_fail = os->failures;
+    char redis_part[512] = "";
+    if (os->redis)
+        snprintf(redis_part, sizeof(redis_part),
+                 "; redis: %llu delivered (%llu from the spool), %llu spooled, %llu re-sent, "
+                 "%llu failed, %llu reconnects, %llu left in the spool",
+                 (unsigned long long)os->redis_delivered, (unsigned long long)os->redis_replayed,
+                 (unsigned long long)os->redis_spooled, (unsigned long long)os->redis_resent,
+                 (unsigned long long)os->redis_failed, (unsigned long long)os->redis_reconnects,
+                 (unsigned long long)left);
+    if (left) {
+        fprintf(stderr,
+                "tollwatch: redis: %llu events not delivered within %ld s; they stay in the "
+                "spool %s for the next run\n",
+                (unsigned long long)left, cfg->redis_drain_timeout, output_redis_spool_dir(out));
+        if (rc == 0)
+            rc = 1;
+    }
     if (rc != 2 && !quiet)
         fprintf(stderr,
                 "tollwatch: %llu packets, %llu bytes, %llu flows, events: %s; "
-                "%llu decode errors, %llu capture drops, %llu output failures\n",
+                "%llu decode errors, %llu capture drops, %llu output failures%s\n",
                 (unsigned long long)res.packets, (unsigned long long)res.bytes,
                 (unsigned long long)res.flows, res.events[0] ? res.events : "none",
                 (unsigned long long)res.decode_errors, (unsigned long long)res.capture_drops,
-                (unsigned long long)out_fail);
+                (unsigned long long)out_fail, redis_part);
+    output_close(out);
     config_free(cfg);
     return rc;
 }

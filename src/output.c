@@ -2,15 +2,20 @@
  * output.c - fans event lines out to the enabled sinks and counts failures.
  *
  * A failing sink never stops the sensor: the failure is counted (reported in
- * stats and the exit summary) and the next line is tried again.
+ * stats and the exit summary) and the next line is tried again. The file
+ * sink writes in the caller's thread; the Redis sink queues and delivers
+ * from its own thread (output_redis.c), so output_drain() waits for it at
+ * the end of a run.
  */
 #include "output.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "config.h"
+#include "output_redis.h"
 
 #define OUTPUT_MAX_SINKS 4
 
@@ -22,36 +27,41 @@ struct output_slot {
 struct output {
     struct output_slot slots[OUTPUT_MAX_SINKS];
     size_t count;
-    struct output_stats stats;
+    struct output_stats stats;    /* lines, bytes, failures of the fan-out */
+    struct output_stats snapshot; /* what output_get_stats() returns */
 };
 
-int output_open(const struct sensor_config *cfg, const char *eve_target, struct output **ret,
-                char *err, size_t errlen)
+static int add_sink(struct output *o, const struct output_sink *sink,
+                    const struct sensor_config *cfg, const char *target, unsigned flags, char *err,
+                    size_t errlen)
 {
-    if (cfg->redis_enabled) {
-        /* Refuse rather than drop events silently until the sink exists. */
-        snprintf(err, errlen,
-                 "%s: outputs.redis.enabled: the Redis output is not available in "
-                 "this version (use outputs.eve)",
-                 cfg->source ? cfg->source : "config");
-        return -ENOTSUP;
-    }
+    void *h = NULL;
+    int r = sink->open(cfg, target, flags, &h, err, errlen);
+    if (r < 0)
+        return r;
+    o->slots[o->count].sink = sink;
+    o->slots[o->count].handle = h;
+    o->count++;
+    return 0;
+}
+
+int output_open(const struct sensor_config *cfg, const char *eve_target, unsigned flags,
+                struct output **ret, char *err, size_t errlen)
+{
     struct output *o = calloc(1, sizeof(*o));
     if (!o)
         return -ENOMEM;
     const char *target = eve_target ? eve_target : (cfg->eve_enabled ? cfg->eve_path : NULL);
     if (!target && !cfg->redis_enabled)
         target = "-"; /* SPEC: stdout when no Redis */
-    if (target) {
-        void *h = NULL;
-        int r = output_file_sink.open(cfg, target, &h, err, errlen);
-        if (r < 0) {
-            free(o);
-            return r;
-        }
-        o->slots[o->count].sink = &output_file_sink;
-        o->slots[o->count].handle = h;
-        o->count++;
+    int r = 0;
+    if (target)
+        r = add_sink(o, &output_file_sink, cfg, target, flags, err, errlen);
+    if (r == 0 && cfg->redis_enabled)
+        r = add_sink(o, &output_redis_sink, cfg, NULL, flags, err, errlen);
+    if (r < 0) {
+        output_close(o);
+        return r;
     }
     *ret = o;
     return 0;
@@ -77,6 +87,18 @@ void output_flush(struct output *o)
             o->stats.failures++;
 }
 
+uint64_t output_drain(struct output *o, double timeout_s)
+{
+    if (!o)
+        return 0;
+    output_flush(o);
+    uint64_t left = 0;
+    for (size_t i = 0; i < o->count; i++)
+        if (o->slots[i].sink->drain)
+            left += o->slots[i].sink->drain(o->slots[i].handle, timeout_s);
+    return left;
+}
+
 struct output *output_close(struct output *o)
 {
     if (!o)
@@ -88,4 +110,19 @@ struct output *output_close(struct output *o)
     return NULL;
 }
 
-const struct output_stats *output_get_stats(const struct output *o) { return &o->stats; }
+const struct output_stats *output_get_stats(struct output *o)
+{
+    o->snapshot = o->stats;
+    for (size_t i = 0; i < o->count; i++)
+        if (o->slots[i].sink->get_stats)
+            o->slots[i].sink->get_stats(o->slots[i].handle, &o->snapshot);
+    return &o->snapshot;
+}
+
+const char *output_redis_spool_dir(const struct output *o)
+{
+    for (size_t i = 0; i < o->count; i++)
+        if (o->slots[i].sink == &output_redis_sink)
+            return output_redis_spool_dir_of(o->slots[i].handle);
+    return NULL;
+}

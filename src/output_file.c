@@ -17,10 +17,11 @@ struct file_sink {
     int is_stdout;
 };
 
-static int file_open(const struct sensor_config *cfg, const char *target, void **ret_handle,
-                     char *err, size_t errlen)
+static int file_open(const struct sensor_config *cfg, const char *target, unsigned flags,
+                     void **ret_handle, char *err, size_t errlen)
 {
     (void)cfg;
+    (void)flags;
     struct file_sink *s = calloc(1, sizeof(*s));
     if (!s)
         return -ENOMEM;

@@ -95,6 +95,22 @@ json_t *stats_output_json(const struct output_stats *s)
     SET_U(o, "lines", s->lines);
     SET_U(o, "bytes", s->bytes);
     SET_U(o, "failures", s->failures);
-    SET_U(o, "queue_depth", 0);
+    SET_U(o, "queue_depth", s->redis_queue_depth);
+    if (s->redis) {
+        json_t *r = json_object();
+        json_object_set_new(r, "connected", json_boolean(s->redis_connected));
+        SET_U(r, "queued", s->redis_queued);
+        SET_U(r, "spooled", s->redis_spooled);
+        SET_U(r, "delivered", s->redis_delivered);
+        SET_U(r, "replayed", s->redis_replayed);
+        SET_U(r, "resent", s->redis_resent);
+        SET_U(r, "failed", s->redis_failed);
+        SET_U(r, "reconnects", s->redis_reconnects);
+        SET_U(r, "queue_depth", s->redis_queue_depth);
+        SET_U(r, "spool_pending", s->redis_spool_pending);
+        SET_U(r, "spool_torn", s->redis_spool_torn);
+        SET_U(r, "spool_corrupt", s->redis_spool_corrupt);
+        json_object_set_new(o, "redis", r);
+    }
     return o;
 }

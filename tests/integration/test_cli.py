@@ -160,11 +160,16 @@ def main(argv):
     c.check(p.returncode == 0 and len(got) == 7, "SIGINT on a blocked stdin: exit 0, events flushed",
             "rc=%s alerts=%d %s" % (p.returncode, len(got), errb.decode()[-200:]))
 
-    # Redis is not available yet: enabling it is refused, not silently ignored.
-    cfg = write(tmp, "redis.yaml", "outputs:\n  eve: {enabled: false}\n  redis: {enabled: true}\n")
+    # The Redis output checks its address at start-up: an unknown host is exit 2.
+    cfg = write(tmp, "redis.yaml", "outputs:\n  eve: {enabled: false}\n  redis: {enabled: true, "
+                "url: \"redis://no-such-host.invalid\", spool_dir: %s}\n"
+                % os.path.join(tmp, "spool"))
     r = run(b, ["-c", cfg, "-r", SAMPLE])
-    c.check(r.rc == 2 and "redis" in r.stderr.lower(), "redis output enabled: exit 2 with reason",
-            r.stderr)
+    c.check(r.rc == 2 and "no-such-host.invalid" in r.stderr,
+            "redis output with an unknown host: exit 2 with reason", r.stderr)
+    r = run(b, ["--help"])
+    c.check(all(o in r.stdout for o in ("--redis URL", "--redis-mode", "--redis-key")),
+            "--help lists the Redis options")
 
     # BPF filter.
     r = run(b, ["-r", SAMPLE, "-o", "-", "-f", "udp port 162"])
