@@ -88,20 +88,31 @@ bool flow_port_is_service(uint16_t port)
 
 /* ---- hashing ---- */
 
-static uint32_t fnv1a32(const uint8_t *p, size_t n)
+/*
+ * Bucket hash of the canonical key: eight bytes at a time (memcpy, so no
+ * alignment assumption), each word folded in with a multiply-rotate, then
+ * the murmur3 finaliser. This runs for every packet; the byte-wise FNV it
+ * replaced was a quarter of the per-packet time on bulk RTP.
+ */
+static uint32_t key_hash32(const uint8_t *p, size_t n)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= 16777619u;
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h ^= w * 0xc2b2ae3d27d4eb4full;
+        h = (h << 31 | h >> 33) * 0x9e3779b97f4a7c15ull;
     }
-    /* murmur3 finaliser: FNV's low bits are weak for power-of-two masks */
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    h ^= h >> 16;
-    return h;
+    uint64_t tail = 0;
+    memcpy(&tail, p + i, n - i);
+    h ^= tail * 0xc2b2ae3d27d4eb4full;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    return (uint32_t)h;
 }
 
 static uint64_t fnv1a64(const uint8_t *p, size_t n)
@@ -416,7 +427,7 @@ struct flow *flow_lookup(struct flow_table *t, const struct packet *p, enum pkt_
     uint8_t vlan_count = p->vlan_count < PKT_MAX_VLAN ? p->vlan_count : PKT_MAX_VLAN;
     uint8_t key[FLOW_KEY_LEN];
     make_key(key, p->ip_proto, p->vlan, vlan_count, &p->src, p->sport, &p->dst, p->dport);
-    uint32_t hash = fnv1a32(key, sizeof(key));
+    uint32_t hash = key_hash32(key, sizeof(key));
 
     struct flow *f;
     int d = -1;
