@@ -30,6 +30,7 @@
 #include "callrec.h"
 #include "config.h"
 #include "e164.h"
+#include "callseen.h"
 #include "flow.h"
 #include "hrdest.h"
 
@@ -37,18 +38,10 @@ extern const struct detector high_risk_destination_detector;
 
 #define HRD_SEEN_MAX 4096
 
-struct hrd_call {
-    uint64_t flow_id;
-    uint32_t call_ref;
-    bool has_call_id;
-    uint8_t call_id[16];
-};
-
 struct hrd_priv {
     struct hrdest_list *list;
     struct e164_plan plan;
-    struct hrd_call *seen; /* ring of HRD_SEEN_MAX */
-    size_t nseen, next;
+    struct callseen *seen; /* calls alerted already */
 };
 
 static void hrd_fini(void *priv)
@@ -57,7 +50,7 @@ static void hrd_fini(void *priv)
     if (!d)
         return;
     hrdest_free(d->list);
-    free(d->seen);
+    callseen_free(d->seen);
     free(d);
 }
 
@@ -89,39 +82,13 @@ static int hrd_init(const struct sensor_config *cfg, void **ret_priv, char *err,
         hrd_fini(d);
         return 1;
     }
-    d->seen = calloc(HRD_SEEN_MAX, sizeof(*d->seen));
+    d->seen = callseen_new(HRD_SEEN_MAX);
     if (!d->seen) {
         hrd_fini(d);
         return -ENOMEM;
     }
     *ret_priv = d;
     return 0;
-}
-
-/* True when the call was alerted already; else remembers it (evicting the oldest). */
-static bool hrd_seen(struct hrd_priv *d, const struct dis_event *ev)
-{
-    const struct ev_call *c = &ev->u.call;
-    struct hrd_call k;
-
-    memset(&k, 0, sizeof(k));
-    k.flow_id = ev->flow ? ev->flow->flow_id : 0;
-    k.call_ref = c->call_ref;
-    k.has_call_id = c->has_call_id;
-    if (c->has_call_id)
-        memcpy(k.call_id, c->call_id, sizeof(k.call_id));
-    for (size_t i = 0; i < d->nseen; i++) {
-        const struct hrd_call *e = &d->seen[i];
-        if (e->flow_id == k.flow_id && e->call_ref == k.call_ref)
-            return true;
-        if (k.has_call_id && e->has_call_id && memcmp(e->call_id, k.call_id, 16) == 0)
-            return true;
-    }
-    d->seen[d->next] = k;
-    d->next = (d->next + 1) % HRD_SEEN_MAX;
-    if (d->nseen < HRD_SEEN_MAX)
-        d->nseen++;
-    return false;
 }
 
 static void hrd_on_event(struct det_ctx *ctx, const struct dis_event *ev, void *priv)
@@ -138,7 +105,7 @@ static void hrd_on_event(struct det_ctx *ctx, const struct dis_event *ev, void *
     if (!n || e164_is_emergency(&d->plan, called) || !e164_normalize(&d->plan, called, e164))
         return;
     const struct hrdest_entry *hit = hrdest_match(d->list, e164);
-    if (!hit || hrd_seen(d, ev))
+    if (!hit || callseen_check_add(d->seen, ev))
         return;
 
     json_t *call = callrec_json(c);

@@ -33,6 +33,7 @@
 #include "callrec.h"
 #include "config.h"
 #include "e164.h"
+#include "callseen.h"
 #include "flow.h"
 #include "schedule.h"
 
@@ -41,18 +42,10 @@ extern const struct detector toll_fraud_pattern_detector;
 #define TFP_SEEN_MAX 4096
 #define TFP_DIGITS   (CALL_NUMBER_MAX + E164_CODE_MAX + 1)
 
-struct tfp_call {
-    uint64_t flow_id;
-    uint32_t call_ref;
-    bool has_call_id;
-    uint8_t call_id[16];
-};
-
 struct tfp_priv {
     struct fraud_schedule *sched;
     struct e164_plan plan;
-    struct tfp_call *seen; /* ring of TFP_SEEN_MAX */
-    size_t nseen, next;
+    struct callseen *seen; /* calls alerted already */
 };
 
 static void tfp_fini(void *priv)
@@ -61,7 +54,7 @@ static void tfp_fini(void *priv)
     if (!d)
         return;
     schedule_free(d->sched);
-    free(d->seen);
+    callseen_free(d->seen);
     free(d);
 }
 
@@ -100,39 +93,13 @@ static int tfp_init(const struct sensor_config *cfg, void **ret_priv, char *err,
         tfp_fini(d);
         return 1;
     }
-    d->seen = calloc(TFP_SEEN_MAX, sizeof(*d->seen));
+    d->seen = callseen_new(TFP_SEEN_MAX);
     if (!d->seen) {
         tfp_fini(d);
         return -ENOMEM;
     }
     *ret_priv = d;
     return 0;
-}
-
-/* True when the call was alerted already; else remembers it (evicting the oldest). */
-static bool tfp_seen(struct tfp_priv *d, const struct dis_event *ev)
-{
-    const struct ev_call *c = &ev->u.call;
-    struct tfp_call k;
-
-    memset(&k, 0, sizeof(k));
-    k.flow_id = ev->flow ? ev->flow->flow_id : 0;
-    k.call_ref = c->call_ref;
-    k.has_call_id = c->has_call_id;
-    if (c->has_call_id)
-        memcpy(k.call_id, c->call_id, sizeof(k.call_id));
-    for (size_t i = 0; i < d->nseen; i++) {
-        const struct tfp_call *e = &d->seen[i];
-        if (e->flow_id == k.flow_id && e->call_ref == k.call_ref)
-            return true;
-        if (k.has_call_id && e->has_call_id && memcmp(e->call_id, k.call_id, 16) == 0)
-            return true;
-    }
-    d->seen[d->next] = k;
-    d->next = (d->next + 1) % TFP_SEEN_MAX;
-    if (d->nseen < TFP_SEEN_MAX)
-        d->nseen++;
-    return false;
 }
 
 static void tfp_on_event(struct det_ctx *ctx, const struct dis_event *ev, void *priv)
@@ -155,7 +122,7 @@ static void tfp_on_event(struct det_ctx *ctx, const struct dis_event *ev, void *
         snprintf(alt, sizeof(alt), "%s%s", d->plan.access_code, called);
         fp = schedule_match(d->sched, alt, ev->ts_us, NULL);
     }
-    if (!fp || tfp_seen(d, ev))
+    if (!fp || callseen_check_add(d->seen, ev))
         return;
 
     json_t *call = callrec_json(c);
