@@ -144,10 +144,15 @@ static bool sbuf_append(struct worker *w, struct flow *f, int dir, const uint8_t
 
 /* ---- dissector choice ---------------------------------------------------- */
 
+/*
+ * A dissector's default port must be the flow's server port: a DNS answer
+ * to a resolver's random port 1719 is not H.225 RAS. flow.c puts the
+ * service port (well-known or one of the VoIP ports) on the server side.
+ */
 static bool dis_port_match(const struct dissector *d, const struct flow *f)
 {
     for (int i = 0; i < DIS_MAX_PORTS && d->ports[i]; i++)
-        if (d->ports[i] == f->sport || d->ports[i] == f->cport)
+        if (d->ports[i] == f->sport)
             return true;
     return false;
 }

@@ -192,6 +192,15 @@ def check_udp_reprobe_and_times(c, binary):
     c.check(len(al) == 2 and al[0]["src_port"] == 50000,
             "UDP: SNMP after a non-SNMP datagram on the same flow is still analysed",
             "%d alerts" % len(al))
+    # A DNS answer to a resolver's random port 1719 is not H.225 RAS.
+    dns = bytes.fromhex("123481800001000100000000") + b"\x07example\x03com\x00\x00\x01\x00\x01"
+    path2 = os.path.join(tmp, "dns1719.pcap")
+    g.write_pcap(path2, [(g.BASE + 1, g.udp4("10.5.5.9", 1719, "9.9.9.9", 53, dns[:12] + dns[12:])),
+                         (g.BASE + 2, g.udp4("9.9.9.9", 53, "10.5.5.9", 1719, dns))])
+    r2 = run(binary, ["-r", path2, "-o", "-"])
+    st = r2.of_type("stats")[-1]["stats"]["app_layer"]
+    c.check(not r2.of_type("anomaly") and st["h225ras"]["flows"] == 0,
+            "a DNS flow on a client port 1719 is not taken for H.225 RAS", repr(st.get("h225ras")))
     c.check([a["timestamp"] for a in al] == ["2026-11-18T11:06:51.000000+0000",
                                              "2026-11-18T11:06:45.000000+0000"],
             "events carry their own packet time, even out of order",
