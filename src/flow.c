@@ -59,6 +59,8 @@ struct flow_table {
     struct flow *lru_head[FLOW_LRU_CLASSES], *lru_tail[FLOW_LRU_CLASSES];
     uint64_t class_timeout[FLOW_LRU_CLASSES];
 
+    struct flow **endv; /* max_flows slots: the flows one expiry or shutdown ends */
+
     struct flow_stats stats;
 };
 
@@ -296,9 +298,11 @@ struct flow_table *flow_table_new(const struct flow_limits *lim, flow_end_fn end
     t->mask = (uint32_t)(nb - 1);
     t->buckets = calloc(nb, sizeof(*t->buckets));
     t->pool = calloc(t->lim.max_flows, sizeof(*t->pool));
-    if (!t->buckets || !t->pool) {
+    t->endv = calloc(t->lim.max_flows, sizeof(*t->endv));
+    if (!t->buckets || !t->pool || !t->endv) {
         free(t->buckets);
         free(t->pool);
+        free(t->endv);
         free(t);
         return NULL;
     }
@@ -312,11 +316,30 @@ struct flow_table *flow_table_new(const struct flow_limits *lim, flow_end_fn end
     return t;
 }
 
+/* Oldest first; flow_id breaks ties, so the order depends on no table layout. */
+static int end_order_cmp(const void *a, const void *b)
+{
+    const struct flow *x = *(struct flow *const *)a, *y = *(struct flow *const *)b;
+    if (x->last_ts != y->last_ts)
+        return x->last_ts < y->last_ts ? -1 : 1;
+    return x->flow_id < y->flow_id ? -1 : x->flow_id > y->flow_id;
+}
+
+/* Ends the n flows collected in t->endv in end_order_cmp order. */
+static void end_collected(struct flow_table *t, size_t n, enum flow_end_reason why)
+{
+    qsort(t->endv, n, sizeof(*t->endv), end_order_cmp);
+    for (size_t i = 0; i < n; i++)
+        flow_end(t, t->endv[i], why);
+}
+
 void flow_table_end_all(struct flow_table *t)
 {
-    struct flow *f;
-    while ((f = lru_oldest(t)) != NULL)
-        flow_end(t, f, FLOW_END_SHUTDOWN);
+    size_t n = 0;
+    for (int c = 0; c < FLOW_LRU_CLASSES; c++)
+        for (struct flow *f = t->lru_tail[c]; f; f = f->lru_prev)
+            t->endv[n++] = f;
+    end_collected(t, n, FLOW_END_SHUTDOWN);
 }
 
 struct flow_table *flow_table_free(struct flow_table *t)
@@ -326,6 +349,7 @@ struct flow_table *flow_table_free(struct flow_table *t)
     flow_table_end_all(t);
     free(t->buckets);
     free(t->pool);
+    free(t->endv);
     free(t);
     return NULL;
 }
@@ -471,17 +495,18 @@ struct flow *flow_lookup(struct flow_table *t, const struct packet *p, enum pkt_
 
 void flow_expire(struct flow_table *t, uint64_t now_us)
 {
+    size_t n = 0;
     for (int c = 0; c < FLOW_LRU_CLASSES; c++) {
-        struct flow *f;
-        while ((f = t->lru_tail[c]) != NULL) {
+        /* each list is ordered by last_ts: every newer flow is fresher */
+        for (struct flow *f = t->lru_tail[c]; f; f = f->lru_prev) {
             /* time going backwards means "just seen" */
             uint64_t idle = now_us > f->last_ts ? now_us - f->last_ts : 0;
-            /* each list is ordered by last_ts: every newer flow is fresher */
             if (idle <= t->class_timeout[c])
                 break;
-            flow_end(t, f, FLOW_END_TIMEOUT);
+            t->endv[n++] = f;
         }
     }
+    end_collected(t, n, FLOW_END_TIMEOUT);
 }
 
 const struct tw_addr *flow_src(const struct flow *f, int dir)

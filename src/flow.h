@@ -108,7 +108,11 @@ typedef void (*flow_end_fn)(void *user, struct flow *f, enum flow_end_reason why
 struct flow_table;
 
 struct flow_table *flow_table_new(const struct flow_limits *lim, flow_end_fn end, void *user);
-/* Ends every flow (FLOW_END_SHUTDOWN), oldest first; the table stays usable. */
+/*
+ * Ends every flow (FLOW_END_SHUTDOWN), oldest first (last_ts, then flow_id:
+ * an order that is the same whichever worker holds which flows); the table
+ * stays usable.
+ */
 void flow_table_end_all(struct flow_table *t);
 /* Ends every flow (FLOW_END_SHUTDOWN) and frees the table; NULL-safe, returns NULL. */
 struct flow_table *flow_table_free(struct flow_table *t);
@@ -121,7 +125,7 @@ struct flow_table *flow_table_free(struct flow_table *t);
  */
 struct flow *flow_lookup(struct flow_table *t, const struct packet *p, enum pkt_dir *ret_dir,
                          bool *ret_new);
-/* Ends flows idle beyond their state's timeout at packet time now_us. */
+/* Ends flows idle beyond their state's timeout at packet time now_us, oldest first. */
 void flow_expire(struct flow_table *t, uint64_t now_us);
 const struct flow_stats *flow_table_stats(const struct flow_table *t);
 
