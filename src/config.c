@@ -145,6 +145,7 @@ struct sensor_config *config_defaults(void)
     c->ring_slots = 65536;
     c->snaplen = 65535;
     c->buffer_mb = 64;
+    c->ring_mb = 32;
     c->stats_interval = 60;
     c->max_flows = 65536;
     c->flow_timeout_tcp_new = 30;
@@ -424,6 +425,7 @@ static const struct key capture_keys[] = {
     {"ring_slots", K_LONG, F(ring_slots), 16, 16777216, NULL},
     {"snaplen", K_INT, F(snaplen), 64, 262144, NULL},
     {"buffer_mb", K_INT, F(buffer_mb), 1, 4096, NULL},
+    {"ring_mb", K_INT, F(ring_mb), 1, 4096, NULL},
     {NULL, K_MAP, 0, 0, 0, NULL},
 };
 
@@ -1122,9 +1124,11 @@ void config_print(const struct sensor_config *c, FILE *out)
     fprintf(out, "\n    max_queue: %ld\n    drain_timeout: %ld\n", c->redis_max_queue,
             c->redis_drain_timeout);
 
-    fprintf(out, "capture:\n  workers: %d%s\n  ring_slots: %ld\n  snaplen: %d\n  buffer_mb: %d\n",
-            c->workers, c->workers ? "" : "            # 0 = auto", c->ring_slots, c->snaplen,
-            c->buffer_mb);
+    fprintf(out,
+            "capture:\n  workers: %d%s\n  ring_slots: %ld\n  ring_mb: %d\n  snaplen: %d\n"
+            "  buffer_mb: %d\n",
+            c->workers, c->workers ? "" : "            # 0 = auto", c->ring_slots, c->ring_mb,
+            c->snaplen, c->buffer_mb);
     fprintf(out, "stats:\n  interval: %ld\n", c->stats_interval);
     fprintf(out,
             "limits:\n"

@@ -57,6 +57,7 @@ struct sensor_config {
     long ring_slots;
     int snaplen;
     int buffer_mb;
+    int ring_mb; /* packet bytes each worker's ring holds */
 
     long stats_interval; /* seconds; 0 disables periodic stats */
 

@@ -567,3 +567,95 @@ enum decode_result decode_packet(struct decoder *d, const uint8_t *data, size_t 
             return fail(d, DR_UNSUPPORTED_LINKTYPE);
     }
 }
+
+/* ---- load balancing --------------------------------------------------- */
+
+/* Offset of the IP header in a frame, and its version; -1 when there is none we can find. */
+static int l3_locate(int linktype, struct cursor *c)
+{
+    uint16_t type;
+    switch (linktype) {
+        case DECODE_LT_EN10MB:
+            cur_skip(c, ETH_HLEN - 2);
+            type = cur_be16(c);
+            break;
+        case DECODE_LT_LINUX_SLL:
+            cur_skip(c, SLL_HLEN - 2);
+            type = cur_be16(c);
+            break;
+        case DECODE_LT_LINUX_SLL2:
+            type = cur_be16(c);
+            cur_skip(c, SLL2_HLEN - 2);
+            break;
+        case DECODE_LT_NULL:
+        case DECODE_LT_LOOP:
+            cur_skip(c, 4);
+            return ip_version_peek(c);
+        case DECODE_LT_RAW:
+        case DECODE_LT_RAW_OPENBSD:
+        case DECODE_LT_RAW_FILE:
+        case DECODE_LT_IPV4:
+        case DECODE_LT_IPV6:
+            return ip_version_peek(c);
+        default:
+            return -1;
+    }
+    for (unsigned tags = 0; cur_ok(c); tags++) {
+        switch (type) {
+            case ETHERTYPE_VLAN:
+            case ETHERTYPE_QINQ:
+            case ETHERTYPE_Q9100:
+                if (tags == PKT_MAX_VLAN)
+                    return -1;
+                cur_skip(c, 2);
+                type = cur_be16(c);
+                continue;
+            case ETHERTYPE_MPLS:
+            case ETHERTYPE_MPLSM:
+                for (unsigned n = 0; n < MPLS_MAX_LABELS && cur_ok(c); n++)
+                    if (cur_be32(c) & MPLS_BOS)
+                        return ip_version_peek(c);
+                return -1;
+            case ETHERTYPE_IP:
+                return 4;
+            case ETHERTYPE_IPV6:
+                return 6;
+            default:
+                return -1;
+        }
+    }
+    return -1;
+}
+
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    return x ^ (x >> 33);
+}
+
+/* A hash of one address; n is 4 or 16 bytes. */
+static uint64_t addr_hash(const uint8_t *a, size_t n)
+{
+    uint64_t h = 0;
+    for (size_t i = 0; i < n; i += 4)
+        h = mix64(h ^ ((uint64_t)a[i] << 24 | (uint64_t)a[i + 1] << 16 | (uint64_t)a[i + 2] << 8 |
+                       a[i + 3]));
+    return h;
+}
+
+uint32_t decode_host_pair_hash(int linktype, const uint8_t *data, size_t caplen)
+{
+    struct cursor c;
+    cur_init(&c, data, caplen);
+    int v = l3_locate(linktype, &c);
+    size_t off = v == 4 ? 12 : 8, n = v == 4 ? 4 : 16;
+    if ((v != 4 && v != 6) || !cur_ok(&c) || cur_left(&c) < off + 2 * n)
+        return 0;
+    const uint8_t *ip = cur_ptr(&c);
+    /* a sum is the same both ways: the two directions of a conversation meet */
+    uint64_t h = addr_hash(ip + off, n) + addr_hash(ip + off + n, n);
+    return (uint32_t)(mix64(h) >> 32);
+}

@@ -77,6 +77,13 @@ void decoder_fini(struct decoder *d);
 void decoder_set_linktype(struct decoder *d, int linktype);
 /* True if linktype is one decode_packet() understands. */
 int decode_linktype_supported(int linktype);
+/*
+ * A hash of the frame's two IP addresses that is the same in both
+ * directions (the capture thread's load balancing: every packet between two
+ * hosts, fragments included, goes to one worker); 0 for frames without IP.
+ * Reads only the link and IP headers, bounds-checked.
+ */
+uint32_t decode_host_pair_hash(int linktype, const uint8_t *data, size_t caplen);
 
 /*
  * Decodes one frame. On DECODE_OK, pkt's pointers borrow data (or the

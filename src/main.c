@@ -30,10 +30,15 @@
 static void usage(FILE *out)
 {
     fprintf(out, "Usage: tollwatch -r FILE [-r FILE ...] [options]\n"
+                 "       tollwatch -i IFACE [options]\n"
                  "Passive sensor for CME/SCCP/H.323 toll fraud and VoIP-router attacks.\n"
                  "\n"
                  "  -r, --read FILE          read a pcap or pcapng capture ('-' = stdin); repeat\n"
                  "                           to read several files in order\n"
+                 "  -i, --interface IFACE    capture live on IFACE (a span or mirror port)\n"
+                 "  -w, --workers N          worker threads (default: capture.workers, else the\n"
+                 "                           number of cores - 1, at least 1)\n"
+                 "      --user NAME          live: run as NAME once the capture is open\n"
                  "  -c, --config FILE        YAML configuration (built-in defaults without it)\n"
                  "  -o, --output FILE|-      write EVE JSON lines to FILE ('-' = stdout, the\n"
                  "                           default when there is no Redis output)\n"
@@ -51,7 +56,8 @@ static void usage(FILE *out)
                  "  -V, --version            print the version and exit\n"
                  "  -h, --help               this help\n"
                  "\n"
-                 "Exit status: 0 success, 1 runtime failure (unreadable or truncated capture),\n"
+                 "Exit status: 0 success, 1 runtime failure (unreadable or truncated capture,\n"
+                 "capture device lost),\n"
                  "2 usage or configuration error (a Redis URL, password or host that cannot\n"
                  "work included); 1 also when events are left in the Redis spool at exit.\n"
                  "Signals: INT/TERM stop and flush, USR1 writes a\n"
@@ -197,17 +203,21 @@ int main(int argc, char **argv)
         {"redis", required_argument, NULL, 'R'},
         {"redis-mode", required_argument, NULL, 'M'},
         {"redis-key", required_argument, NULL, 'K'},
+        {"interface", required_argument, NULL, 'i'},
+        {"workers", required_argument, NULL, 'w'},
+        {"user", required_argument, NULL, 'U'},
         {NULL, 0, NULL, 0},
     };
     const char *files[MAX_FILES];
     int nfiles = 0;
     const char *config_path = NULL, *output = NULL, *bpf = NULL;
     const char *redis_url = NULL, *redis_mode = NULL, *redis_key = NULL;
-    int check_config = 0, quiet = 0, verbose = 0;
+    const char *iface = NULL, *user = NULL;
+    int check_config = 0, quiet = 0, verbose = 0, workers = 0;
     int opt;
 
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":r:c:o:f:qvVh", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":r:c:o:f:i:w:qvVh", longopts, NULL)) != -1) {
         switch (opt) {
             case 'r':
                 if (nfiles == MAX_FILES) {
@@ -218,6 +228,23 @@ int main(int argc, char **argv)
                 break;
             case 'c':
                 config_path = optarg;
+                break;
+            case 'i':
+                iface = optarg;
+                break;
+            case 'w': {
+                char *end;
+                long n = strtol(optarg, &end, 10);
+                if (*optarg == '\0' || *end || n < 1 || n > PIPELINE_MAX_WORKERS) {
+                    fprintf(stderr, "tollwatch: -w: '%s' is not a worker count (1 to %d)\n", optarg,
+                            PIPELINE_MAX_WORKERS);
+                    return 2;
+                }
+                workers = (int)n;
+                break;
+            }
+            case 'U':
+                user = optarg;
                 break;
             case 'o':
                 output = optarg;
@@ -309,10 +336,19 @@ int main(int argc, char **argv)
         fprintf(stderr, "tollwatch: configuration OK\n");
         return 0;
     }
-    if (nfiles == 0) {
-        fprintf(stderr, "tollwatch: nothing to read: give -r FILE (live capture: see issue "
-                        "tracker)\n");
+    if (nfiles == 0 && !iface) {
+        fprintf(stderr, "tollwatch: nothing to read: give -r FILE or -i IFACE\n");
         usage(stderr);
+        config_free(cfg);
+        return 2;
+    }
+    if (nfiles && iface) {
+        fprintf(stderr, "tollwatch: -r and -i cannot be used together\n");
+        config_free(cfg);
+        return 2;
+    }
+    if (user && !iface) {
+        fprintf(stderr, "tollwatch: --user applies to live capture (-i) only\n");
         config_free(cfg);
         return 2;
     }
@@ -329,13 +365,16 @@ int main(int argc, char **argv)
         .config_path = config_path,
         .files = files,
         .nfiles = nfiles,
+        .iface = iface,
+        .user = user,
+        .workers = workers,
         .bpf = bpf,
-        .progress = !quiet && isatty(STDERR_FILENO),
+        .progress = !quiet && !iface && isatty(STDERR_FILENO),
         .quiet = quiet,
         .verbose = verbose,
     };
     struct pipeline_result res;
-    int rc = pipeline_run_offline(cfg, out, &po, &res, err, sizeof(err));
+    int rc = pipeline_run(cfg, out, &po, &res, err, sizeof(err));
     if (rc == 2)
         fprintf(stderr, "tollwatch: %s\n", err);
     /* offline: wait for the Redis output to deliver everything, within drain_timeout */
@@ -365,7 +404,8 @@ int main(int argc, char **argv)
                 "%llu decode errors, %llu capture drops, %llu output failures%s\n",
                 (unsigned long long)res.packets, (unsigned long long)res.bytes,
                 (unsigned long long)res.flows, res.events[0] ? res.events : "none",
-                (unsigned long long)res.decode_errors, (unsigned long long)res.capture_drops,
+                (unsigned long long)res.decode_errors,
+                (unsigned long long)(res.kernel_drops + res.ring_drops),
                 (unsigned long long)out_fail, redis_part);
     output_close(out);
     config_free(cfg);

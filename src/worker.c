@@ -5,7 +5,7 @@
  *         -> UDP: datagram to the flow's dissector
  *         -> TCP: reasm -> ordered bytes -> stream buffer -> dissector
  *   dissector -> dis_emit -> worker_dispatch -> detectors -> alert_emit
- *         -> worker_submit -> output
+ *         -> worker_submit -> the worker's sink (pipeline.c: to the output thread)
  *
  * Dissector choice (SPEC section 7): a dissector whose default port matches
  * and whose probe accepts the first payload claims the flow; failing that,
@@ -29,7 +29,6 @@
 #include "dissector.h"
 #include "eve.h"
 #include "flow.h"
-#include "output.h"
 #include "reasm.h"
 #include "stats.h"
 
@@ -37,8 +36,7 @@
 #define WORKER_PENDING_MAX   (8u << 10)  /* bytes per direction waiting for a decision */
 #define WORKER_MAX_DIS       32
 #define WORKER_MAX_DET       32
-#define WORKER_MAX_ANOMALIES 3 /* anomaly events per flow */
-#define WORKER_MAX_EVTYPES   16
+#define WORKER_MAX_ANOMALIES 3  /* anomaly events per flow */
 #define WORKER_LOG_ERRORS    20 /* -v: decode errors printed per run */
 
 struct stream_buf {
@@ -54,14 +52,9 @@ struct dis_counters {
     uint64_t gaps;
 };
 
-struct evtype_count {
-    const char *name;
-    uint64_t count;
-};
-
 struct worker {
     const struct sensor_config *cfg;
-    struct output *out;
+    struct worker_sink sink;
     struct decoder dec;
     struct flow_table *flows;
     struct reasm_ctx reasm;
@@ -76,16 +69,15 @@ struct worker {
 
     struct worker_counters c;
     struct dis_counters dis_c[WORKER_MAX_DIS];
-    struct evtype_count evtypes[WORKER_MAX_EVTYPES];
     size_t stream_bytes; /* bytes in all stream buffers */
     size_t stream_cap;
 
     uint64_t last_ts; /* latest packet time seen (timers) */
     uint64_t pkt_ts;  /* time of the packet being processed (events) */
-    uint64_t next_stats_ts;
-    uint64_t next_expire_ts;
     uint64_t pkt_in_file;
-    int flow_end_why; /* enum flow_end_reason while a flow is being ended, else -1 */
+    bool sweeping;     /* ending flows at a tick or at the end: events get an order key */
+    uint64_t order[2]; /* that key: the flow's (last_ts, flow_id) */
+    int flow_end_why;  /* enum flow_end_reason while a flow is being ended, else -1 */
     int verbose;
     unsigned errors_logged;
 };
@@ -419,6 +411,10 @@ static void on_flow_end(void *user, struct flow *f, enum flow_end_reason why)
 {
     struct worker *w = user;
     w->flow_end_why = (int)why;
+    if (w->sweeping) {
+        w->order[0] = f->last_ts;
+        w->order[1] = f->flow_id;
+    }
     uint64_t saved_ts = w->pkt_ts;
     w->pkt_ts = w->last_ts; /* a flow ends at the latest time seen, not at its last packet */
     struct stream_user su = {.w = w, .f = f};
@@ -447,6 +443,7 @@ static void on_flow_end(void *user, struct flow *f, enum flow_end_reason why)
     sbuf_release(w, f, 1);
     w->pkt_ts = saved_ts;
     w->flow_end_why = -1;
+    w->order[0] = w->order[1] = 0;
 }
 
 /* ---- worker life ---------------------------------------------------------- */
@@ -493,8 +490,15 @@ static int detectors_init(const struct sensor_config *cfg, void **priv, bool *of
     return 0;
 }
 
-struct worker *worker_new(const struct sensor_config *cfg, struct output *out, char *err,
-                          size_t errlen)
+/* A worker's share of a table-wide cap: at least min, whatever the worker count. */
+static long cap_share(long cap, unsigned nworkers, long min)
+{
+    long share = nworkers > 1 ? cap / (long)nworkers : cap;
+    return share < min ? (cap < min ? cap : min) : share;
+}
+
+struct worker *worker_new(const struct sensor_config *cfg, unsigned nworkers,
+                          const struct worker_sink *sink, char *err, size_t errlen)
 {
     struct worker *w = calloc(1, sizeof(*w));
     if (!w) {
@@ -502,16 +506,16 @@ struct worker *worker_new(const struct sensor_config *cfg, struct output *out, c
         return NULL;
     }
     w->cfg = cfg;
-    w->out = out;
+    w->sink = *sink;
     w->flow_end_why = -1;
     w->meta.host = cfg->host;
-    w->stream_cap = (size_t)cfg->stream_global_cap;
+    w->stream_cap = (size_t)cap_share(cfg->stream_global_cap, nworkers, 1 << 20);
     w->det.w = w;
     w->det.cfg = cfg;
     w->det.meta = &w->meta;
 
     struct defrag_limits dl = {
-        .max_datagrams = (size_t)cfg->frag_max_datagrams,
+        .max_datagrams = (size_t)cap_share(cfg->frag_max_datagrams, nworkers, 64),
         .max_bytes = DEFRAG_DEFAULT_MAX_BYTES,
         .timeout_us = (uint64_t)cfg->frag_timeout * 1000000,
     };
@@ -521,7 +525,7 @@ struct worker *worker_new(const struct sensor_config *cfg, struct output *out, c
         return NULL;
     }
     struct flow_limits fl = {
-        .max_flows = (size_t)cfg->max_flows,
+        .max_flows = (size_t)cap_share(cfg->max_flows, nworkers, 1024),
         .tcp_new_us = (uint64_t)cfg->flow_timeout_tcp_new * 1000000,
         .tcp_established_us = (uint64_t)cfg->flow_timeout_tcp_established * 1000000,
         .tcp_closed_us = (uint64_t)cfg->flow_timeout_tcp_closed * 1000000,
@@ -529,7 +533,7 @@ struct worker *worker_new(const struct sensor_config *cfg, struct output *out, c
     };
     struct reasm_limits rl = {
         .dir_cap = (size_t)cfg->stream_dir_cap,
-        .global_cap = (size_t)cfg->stream_global_cap,
+        .global_cap = (size_t)cap_share(cfg->stream_global_cap, nworkers, 1 << 20),
         .max_segs = REASM_DEFAULT_MAX_SEGS,
     };
     reasm_ctx_init(&w->reasm, &rl);
@@ -563,6 +567,17 @@ int worker_reload(struct worker *w, const struct sensor_config *cfg, char *err, 
     w->det.cfg = cfg;
     w->meta.host = cfg->host;
     return 0;
+}
+
+int worker_check_config(const struct sensor_config *cfg, char *err, size_t errlen)
+{
+    void *priv[WORKER_MAX_DET] = {NULL};
+    bool off[WORKER_MAX_DET] = {false};
+    char warnings[1024];
+    int r = detectors_init(cfg, priv, off, warnings, sizeof(warnings), err, errlen);
+    if (r == 0)
+        detectors_fini(priv);
+    return r;
 }
 
 struct worker *worker_free(struct worker *w)
@@ -612,43 +627,38 @@ static void log_decode_error(struct worker *w, const struct decode_stats *before
     }
 }
 
-static void worker_tick(struct worker *w, uint64_t ts)
+/* Moves the worker's clock to now_us (never back). */
+static void clock_advance(struct worker *w, uint64_t now_us)
 {
-    if (ts >= w->next_expire_ts) {
-        flow_expire(w->flows, ts);
-        if (w->dec.defrag)
-            defrag_expire(w->dec.defrag, ts);
-        w->next_expire_ts = ts + 1000000;
-    }
-    if (w->cfg->stats_interval > 0) {
-        uint64_t iv = (uint64_t)w->cfg->stats_interval * 1000000;
-        if (w->next_stats_ts == 0) {
-            w->next_stats_ts = ts + iv;
-        } else if (ts >= w->next_stats_ts) {
-            worker_emit_stats(w, w->next_stats_ts); /* stamped at the interval's end */
-            while (w->next_stats_ts <= ts)
-                w->next_stats_ts += iv;
-        }
-    }
+    if (now_us > w->last_ts)
+        w->last_ts = now_us;
+}
+
+void worker_tick(struct worker *w, uint64_t now_us)
+{
+    clock_advance(w, now_us);
+    w->sweeping = true;
+    flow_expire(w->flows, w->last_ts);
+    w->sweeping = false;
+    if (w->dec.defrag)
+        defrag_expire(w->dec.defrag, w->last_ts);
 }
 
 void worker_packet(struct worker *w, const uint8_t *data, size_t caplen, size_t wirelen,
-                   uint64_t ts_us)
+                   uint64_t ts_us, uint64_t now_us, uint64_t pkt_no)
 {
     struct packet pkt;
     struct decode_stats before;
     w->c.packets++;
     w->c.bytes += wirelen;
-    w->pkt_in_file++;
-    if (ts_us > w->last_ts || w->last_ts == 0)
-        w->last_ts = ts_us;
+    w->pkt_in_file = pkt_no;
+    clock_advance(w, now_us > ts_us ? now_us : ts_us);
     w->pkt_ts = ts_us;
     if (w->verbose)
         before = w->dec.stats;
     enum decode_result r = decode_packet(&w->dec, data, caplen, wirelen, ts_us, &pkt);
     if (r == DECODE_ERROR && w->verbose)
         log_decode_error(w, &before);
-    worker_tick(w, w->last_ts);
     if (r != DECODE_OK)
         return;
 
@@ -681,14 +691,12 @@ void worker_packet(struct worker *w, const uint8_t *data, size_t caplen, size_t 
     }
 }
 
-void worker_finish(struct worker *w)
+void worker_end_flows(struct worker *w, uint64_t now_us)
 {
-    /* End every flow now so that stream ends and final events precede the stats. */
+    clock_advance(w, now_us);
+    w->sweeping = true;
     flow_table_end_all(w->flows);
-    /* Stats carry packet time; with no packet there is no time to give them. */
-    if (w->c.packets)
-        worker_emit_stats(w, 0);
-    output_flush(w->out);
+    w->sweeping = false;
 }
 
 /* ---- events --------------------------------------------------------------- */
@@ -702,64 +710,41 @@ void worker_dispatch(struct worker *w, const struct dis_event *ev)
     }
 }
 
-static void count_event(struct worker *w, const char *type)
-{
-    w->c.events_total++;
-    for (size_t i = 0; i < WORKER_MAX_EVTYPES; i++) {
-        struct evtype_count *e = &w->evtypes[i];
-        if (!e->name) {
-            e->name = type; /* event types are static strings set by eve_header callers */
-            e->count = 1;
-            return;
-        }
-        if (strcmp(e->name, type) == 0) {
-            e->count++;
-            return;
-        }
-    }
-}
+const char *const worker_event_types[WORKER_EVENT_TYPES] = {
+    "alert", "stats", "anomaly", "registration", "call", "flow", "other",
+};
 
-static const char *static_event_type(const char *t)
+static int event_type_index(const char *t)
 {
-    static const char *const known[] = {"alert",        "stats", "anomaly",
-                                        "registration", "call",  "flow"};
-    for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-        if (strcmp(known[i], t) == 0)
-            return known[i];
-    return "other";
+    for (int i = 0; t && i < WORKER_EVENT_TYPES - 1; i++)
+        if (strcmp(worker_event_types[i], t) == 0)
+            return i;
+    return WORKER_EVENT_TYPES - 1;
 }
 
 void worker_submit(struct worker *w, json_t *ev)
 {
-    const char *type = json_string_value(json_object_get(ev, "event_type"));
-    type = static_event_type(type ? type : "other");
-    count_event(w, type);
-    if (strcmp(type, "alert") == 0)
-        w->c.events_alert++;
-    else if (strcmp(type, "stats") == 0)
-        w->c.events_stats++;
-    else if (strcmp(type, "anomaly") == 0)
-        w->c.events_anomaly++;
+    int type = event_type_index(json_string_value(json_object_get(ev, "event_type")));
     char *line = eve_serialize(ev);
     json_decref(ev);
     if (!line) {
         w->c.serialize_failed++;
         return;
     }
-    output_write(w->out, line, strlen(line));
-    free(line);
+    w->sink.event(w->sink.ctx, line, strlen(line), type, w->order);
 }
 
-void worker_emit_stats(struct worker *w, uint64_t ts_us)
+void worker_stats(struct worker *w, uint64_t ts_us)
 {
     json_t *o = eve_header(&w->meta, NULL, 0, ts_us ? ts_us : w->last_ts, "stats");
-    if (!o)
+    if (!o) {
+        w->sink.stats(w->sink.ctx, NULL);
         return;
+    }
     json_t *s = json_object();
     json_t *cap = json_object();
     json_object_set_new(cap, "packets", json_integer((json_int_t)w->c.packets));
     json_object_set_new(cap, "bytes", json_integer((json_int_t)w->c.bytes));
-    json_object_set_new(cap, "kernel_drops", json_integer(0));
     json_object_set_new(s, "capture", cap);
     json_object_set_new(s, "decoder", stats_decode_json(&w->dec.stats));
     if (w->dec.defrag)
@@ -785,23 +770,8 @@ void worker_emit_stats(struct worker *w, uint64_t ts_us)
         json_object_set_new(app, dissector_table[i]->name, d);
     }
     json_object_set_new(s, "app_layer", app);
-    /* this stats event counts itself */
-    count_event(w, "stats");
-    w->c.events_stats++;
-    json_t *ev = json_object();
-    for (size_t i = 0; i < WORKER_MAX_EVTYPES && w->evtypes[i].name; i++)
-        json_object_set_new(ev, w->evtypes[i].name, json_integer((json_int_t)w->evtypes[i].count));
-    json_object_set_new(s, "events", ev);
-    json_object_set_new(s, "output", stats_output_json(output_get_stats(w->out)));
     json_object_set_new(o, "stats", s);
-    char *line = eve_serialize(o);
-    json_decref(o);
-    if (!line) {
-        w->c.serialize_failed++;
-        return;
-    }
-    output_write(w->out, line, strlen(line));
-    free(line);
+    w->sink.stats(w->sink.ctx, o);
 }
 
 const struct worker_counters *worker_get_counters(const struct worker *w) { return &w->c; }
@@ -809,23 +779,3 @@ const struct worker_counters *worker_get_counters(const struct worker *w) { retu
 uint64_t worker_decode_errors(const struct worker *w) { return decode_error_total(&w->dec.stats); }
 
 uint64_t worker_flows(const struct worker *w) { return flow_table_stats(w->flows)->created; }
-
-static int evtype_cmp(const void *a, const void *b)
-{
-    const struct evtype_count *x = a, *y = b;
-    return strcmp(x->name, y->name);
-}
-
-void worker_event_summary(const struct worker *w, char *buf, size_t len)
-{
-    struct evtype_count sorted[WORKER_MAX_EVTYPES];
-    size_t n = 0;
-    for (; n < WORKER_MAX_EVTYPES && w->evtypes[n].name; n++)
-        sorted[n] = w->evtypes[n];
-    qsort(sorted, n, sizeof(sorted[0]), evtype_cmp);
-    size_t o = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < n && o < len; i++)
-        o += (size_t)snprintf(buf + o, len - o, "%s%s %llu", i ? ", " : "", sorted[i].name,
-                              (unsigned long long)sorted[i].count);
-}
