@@ -3,7 +3,8 @@
 # run (as root; skips apt when everything is already there).
 set -euo pipefail
 pkgs=(meson ninja-build pkg-config gcc libc6-dev python3 libpcap-dev libndpi-dev libjansson-dev
-      libhiredis-dev libyaml-dev libcriterion-dev redis-server clang-format tzdata)
+      libhiredis-dev libyaml-dev libcriterion-dev redis-server clang-format tzdata
+      tcpreplay iproute2)
 [ "${1:-}" = "--dev" ] && pkgs+=(clang libclang-rt-14-dev tshark time)
 missing=()
 for p in "${pkgs[@]}"; do

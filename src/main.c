@@ -305,6 +305,9 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    /* early: a signal during start-up must not kill the process */
+    install_signals();
+
     char err[1024] = "";
     struct sensor_config *cfg = NULL;
     if (config_path) {
@@ -359,8 +362,6 @@ int main(int argc, char **argv)
         config_free(cfg);
         return 2;
     }
-    install_signals();
-
     struct pipeline_opts po = {
         .config_path = config_path,
         .files = files,
