@@ -73,7 +73,7 @@ pcap_t *capture_open_live(const char *iface, const struct sensor_config *cfg, co
     int r = pcap_activate(p);
     if (r < 0) {
         const char *detail = pcap_geterr(p);
-        if (r == PCAP_ERROR || !detail[0])
+        if (r == PCAP_ERROR || !detail[0] || strcmp(detail, pcap_statustostr(r)) == 0)
             snprintf(err, errlen, "%s: %s", iface, r == PCAP_ERROR ? detail : pcap_statustostr(r));
         else
             snprintf(err, errlen, "%s: %s (%s)", iface, pcap_statustostr(r), detail);

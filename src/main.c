@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -352,6 +353,11 @@ int main(int argc, char **argv)
     }
     if (user && !iface) {
         fprintf(stderr, "tollwatch: --user applies to live capture (-i) only\n");
+        config_free(cfg);
+        return 2;
+    }
+    if (user && !getpwnam(user)) { /* before the capture opens: a typo costs nothing */
+        fprintf(stderr, "tollwatch: --user %s: no such user\n", user);
         config_free(cfg);
         return 2;
     }

@@ -718,6 +718,9 @@ static bool ring_has_items(void *arg)
 static void *worker_main(void *arg)
 {
     struct pl_worker *pw = arg;
+    char name[16];
+    snprintf(name, sizeof(name), "tw-worker%u", pw->id % 100);
+    pthread_setname_np(pthread_self(), name); /* top -H, perf */
     bool running = true;
     while (running) {
         uint64_t n = spsc_avail(&pw->in);
@@ -892,6 +895,7 @@ static bool out_ready(void *arg)
 static void *output_main(void *arg)
 {
     struct pipeline *pl = arg;
+    pthread_setname_np(pthread_self(), "tw-output");
     uint64_t wm[PIPELINE_MAX_WORKERS];
     uint64_t taken = 0;
     for (;;) {
@@ -1088,21 +1092,16 @@ int pipeline_run(const struct sensor_config *cfg, struct output *out,
     pl->n = pipeline_workers(opts->workers ? opts->workers : cfg->workers);
     res->workers = pl->n;
 
+    /* signatures are loaded before the capture opens and root is dropped */
     pcap_t *live = NULL;
-    if (pl->live) {
+    int setup = pl_init(pl, err, errlen);
+    if (setup == 0 && pl->live) {
         live = capture_open_live(opts->iface, cfg, opts->bpf, err, errlen);
-        if (!live) {
-            free(pl);
-            return 2;
-        }
-        if (opts->user && capture_drop_privileges(opts->user, err, errlen) < 0) {
-            pcap_close(live);
-            free(pl);
-            return 2;
-        }
+        if (!live || (opts->user && capture_drop_privileges(opts->user, err, errlen) < 0))
+            setup = -1;
         pl->live_pcap = live;
     }
-    if (pl_init(pl, err, errlen) < 0) {
+    if (setup < 0) {
         pl_free(pl);
         free(pl);
         if (live)

@@ -49,6 +49,7 @@ import collections
 import glob
 import json
 import os
+import pwd
 import re
 import shutil
 import signal
@@ -289,14 +290,30 @@ def replay(link, pcap):
         m.group(1), failed.group(1) if failed else "?", rated.group(0) if rated else "")
 
 
-def check_sample(c, binary, link, tmp, sample):
+def process_ids(pid):
+    """(uids, gids, effective capabilities) of a running process, from /proc."""
+    uids, gids, capeff = [], [], None
+    with open("/proc/%d/status" % pid) as fh:
+        for line in fh:
+            k, _, v = line.partition(":")
+            if k == "Uid":
+                uids = [int(x) for x in v.split()]
+            elif k == "Gid":
+                gids = [int(x) for x in v.split()]
+            elif k == "CapEff":
+                capeff = int(v.strip(), 16)
+    return uids, gids, capeff
+
+
+def check_sample(c, binary, link, tmp, sample, user=None):
     pcap = os.path.join(SAMPLES, sample)
-    cfg = test_config(sample, tmp)
+    cfg = None if user else test_config(sample, tmp)
     cfg_args = ["-c", cfg] if cfg else []
     what = sample + (" (%s)" % os.path.basename(CONFIGS.get(sample, sample[:-5] + ".yaml"))
-                     if cfg else "")
+                     if cfg else "") + (" --user %s" % user if user else "")
+    user_args = ["--user", user] if user else []
 
-    off_out = os.path.join(tmp, sample + ".offline.json")
+    off_out = os.path.join(tmp, sample + (".%s" % user if user else "") + ".offline.json")
     p = subprocess.run([binary, "-r", pcap, "-w", "1", "-o", off_out, "-q"] + cfg_args,
                        capture_output=True, text=True, timeout=120)
     offline, bad = read_events(off_out)
@@ -304,11 +321,11 @@ def check_sample(c, binary, link, tmp, sample):
                    "rc=%d %s" % (p.returncode, p.stderr[-300:])):
         return
 
-    live_out = os.path.join(tmp, sample + ".live.json")
-    err_path = os.path.join(tmp, sample + ".live.err")
+    live_out = os.path.join(tmp, sample + (".%s" % user if user else "") + ".live.json")
+    err_path = os.path.join(tmp, sample + (".%s" % user if user else "") + ".live.err")
     with open(err_path, "w") as err:
         tw = subprocess.Popen(["ip", "netns", "exec", link.ns, binary, "-i", link.inside,
-                               "-w", "2", "-o", live_out, "-q"] + cfg_args,
+                               "-w", "2", "-o", live_out, "-q"] + cfg_args + user_args,
                               stdin=subprocess.DEVNULL, stdout=err, stderr=err)
     try:
         # ip netns exec execs the command without forking: tw.pid is tollwatch.
@@ -321,6 +338,13 @@ def check_sample(c, binary, link, tmp, sample):
                        "rc=%s %s" % (tw.poll(), open(err_path).read()[-400:])):
             return
         time.sleep(0.2)  # the BPF program and the workers, once the socket exists
+        if user:
+            pw = pwd.getpwnam(user)
+            uids, gids, capeff = process_ids(tw.pid)
+            c.check(uids == [pw.pw_uid] * 4 and gids == [pw.pw_gid] * 4 and capeff == 0,
+                    "%s: capturing as %s (uid %d, gid %d), no capability left" % (
+                        what, user, pw.pw_uid, pw.pw_gid),
+                    "Uid %r Gid %r CapEff %r" % (uids, gids, capeff))
 
         sent, summary = replay(link, pcap)
         n = pcap_count(pcap)
@@ -415,6 +439,12 @@ def main(argv):
         c.check(len(samples) > 0, "sample captures present", SAMPLES)
         for sample in samples:
             check_sample(c, binary, link, tmp, sample)
+        # --user: root is dropped once the capture is open; the capture goes on.
+        try:
+            pwd.getpwnam("nobody")
+            check_sample(c, binary, link, tmp, "snmp_default_community.pcap", user="nobody")
+        except KeyError:
+            c.skip("--user nobody", "there is no user 'nobody' on this machine")
     except Terminated as e:
         c.check(False, "test interrupted", str(e))
     finally:

@@ -93,6 +93,16 @@ def main():
         r = run(binary, ["-r", samples[0], "-w", bad, "-o", "-"])
         c.check(r.rc == 2 and "-w" in r.stderr and not r.events,
                 "-w '%s': usage error (exit 2) naming -w" % bad, "%d %r" % (r.rc, r.stderr[-200:]))
+    # Live-capture usage errors: exit 2 with the reason, before any capture.
+    for args, want in ((["-i", "tw-no-such-if0"], "tw-no-such-if0"),
+                       (["-i", "lo", "--user", "tw-no-such-user"], "tw-no-such-user"),
+                       (["-r", samples[0], "-i", "lo"], "-i"),
+                       (["-r", samples[0], "--user", "nobody"], "--user"),
+                       (["-i", "lo", "-f", "tcp port ("], "filter")):
+        r = run(binary, args + ["-q", "-o", "-"])
+        c.check(r.rc == 2 and want in r.stderr and not r.events,
+                "%s: exit 2 naming %s" % (" ".join(args), want),
+                "%d %r" % (r.rc, r.stderr[-200:]))
     r = run(binary, ["--help"])
     c.check(r.rc == 0 and "-w, --workers N" in r.stdout and "-i, --interface" in r.stdout,
             "--help lists -w and -i")
