@@ -9,6 +9,7 @@
  * replayed close together can complete a datagram, and the rest expire.
  * On DECODE_OK every byte the packet points at is read, so ASan catches a
  * pointer or length that strays outside the frame or the rebuilt buffer.
+ * The capture thread's decode_host_pair_hash() reads the same frame first.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -46,8 +47,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (size < 1)
         return 0;
-    decoder_set_linktype(&dec, linktypes[data[0] % (sizeof(linktypes) / sizeof(linktypes[0]))]);
+    int lt = linktypes[data[0] % (sizeof(linktypes) / sizeof(linktypes[0]))];
+    decoder_set_linktype(&dec, lt);
     now_us += 1000;
+    sink += decode_host_pair_hash(lt, data + 1, size - 1);
 
     struct packet pkt;
     enum decode_result r = decode_packet(&dec, data + 1, size - 1, size - 1, now_us, &pkt);
