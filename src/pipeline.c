@@ -269,6 +269,7 @@ static struct ring_item *ring_next_slot(struct pl_worker *pw, uint64_t seq)
     struct ring_item *it = &pw->items[pw->in.head_local & pw->in.mask];
     memset(it, 0, sizeof(*it));
     it->seq = seq;
+    it->pos = pw->arena_head; /* a marker holds no bytes: the arena is free up to here */
     pw->last_enq = seq;
     return it;
 }
@@ -897,6 +898,7 @@ static void *output_main(void *arg)
     struct pipeline *pl = arg;
     pthread_setname_np(pthread_self(), "tw-output");
     uint64_t wm[PIPELINE_MAX_WORKERS];
+    bool had[PIPELINE_MAX_WORKERS];
     uint64_t taken = 0;
     for (;;) {
         int best = -1;
@@ -905,7 +907,8 @@ static void *output_main(void *arg)
             struct pl_worker *pw = &pl->ws[i];
             /* the watermark first: then an empty queue means nothing below it is coming */
             wm[i] = pl->n > 1 ? watermark(pl, pw) : 0;
-            if (!spsc_avail(&pw->out))
+            had[i] = spsc_avail(&pw->out) > 0;
+            if (!had[i])
                 continue;
             struct evq_item *e = &pw->evq[pw->out.tail_local & pw->out.mask];
             if (!bi || key_cmp(e->key, bi->key) < 0) {
@@ -913,11 +916,15 @@ static void *output_main(void *arg)
                 best = (int)i;
             }
         }
-        bool blocked = best < 0;
-        for (unsigned i = 0; !blocked && pl->n > 1 && i < pl->n; i++)
-            if (i != (unsigned)best && wm[i] < bi->key[0] &&
-                !spsc_avail(&pl->ws[i].out)) /* empty, and may still get there */
-                blocked = true;
+        bool blocked = best < 0, news = false;
+        for (unsigned i = 0; best >= 0 && pl->n > 1 && i < pl->n; i++) {
+            if (had[i] || wm[i] >= bi->key[0])
+                continue;
+            blocked = true; /* empty, and may still get below bi */
+            news |= spsc_avail(&pl->ws[i].out) > 0;
+        }
+        if (news) /* it did get something meanwhile: look again */
+            continue;
         if (blocked) {
             for (unsigned i = 0; i < pl->n; i++)
                 spsc_release(&pl->ws[i].out);

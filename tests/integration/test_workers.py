@@ -9,12 +9,14 @@ the outputs must be the same events in the same order. The one allowance is
 the stats gauges ending in _max (largest value one worker reached: see
 docs/events.md). A multi-file run and a ring far smaller than the capture
 (the capture thread must wait for the workers, never drop, offline) are
-checked too, as are the CLI errors of -w.
+checked too, and a capture of thousands of alerts through 64-slot rings, as
+are the CLI errors of -w, -i and --user.
 
 usage: test_workers.py TOLLWATCH_BINARY
 """
 import glob
 import os
+import subprocess
 import sys
 import tempfile
 
@@ -79,6 +81,20 @@ def main():
     c.check(st and get(st[-1], "stats.capture.ring_drops") == 0 and
             get(st[-1], "stats.drops.ring") == 0,
             "16-slot rings: 0 ring drops offline", repr(st[-1]["stats"].get("drops") if st else None))
+
+    # Thousands of alerts through 64-slot rings: the merge order under constant back-pressure.
+    # 700 copies stay below the detectors' per-worker dedup tables (4096 keys), whose
+    # evictions would otherwise differ with the worker count (docs/architecture.md).
+    many = os.path.join(tmp, "alerts.pcap")
+    subprocess.run([sys.executable, os.path.join(SOURCE, "bench", "mkcapture.py"), many, "700"],
+                   check=True, capture_output=True)
+    tiny = os.path.join(tmp, "tiny-ring.yaml")
+    with open(tiny, "w") as fh:
+        fh.write("capture:\n  ring_slots: 64\n  ring_mb: 1\n")
+    r = same_for_all_counts(c, binary, "bench/mkcapture.py 700, 64-slot rings",
+                            ["-c", tiny, "-r", many])
+    c.check(len(r.alerts()) > 2000, "bench/mkcapture.py 700: over 2000 alerts (%d)" %
+            len(r.alerts()))
 
     # The real captures, when ../shared is there.
     pcaps = sorted(glob.glob(os.path.join(SHARED, "pcaps", "*.pcap*")))
