@@ -421,7 +421,7 @@ static const struct key outputs_keys[] = {
 };
 
 static const struct key capture_keys[] = {
-    {"workers", K_INT, F(workers), 0, 256, NULL},
+    {"workers", K_INT, F(workers), 0, 64, NULL}, /* PIPELINE_MAX_WORKERS */
     {"ring_slots", K_LONG, F(ring_slots), 16, 16777216, NULL},
     {"snaplen", K_INT, F(snaplen), 64, 262144, NULL},
     {"buffer_mb", K_INT, F(buffer_mb), 1, 4096, NULL},

@@ -4,7 +4,8 @@
  * Everything else lives in libtollwatch; main only parses arguments (SPEC
  * section 1), loads the configuration, opens the outputs, runs the pipeline
  * and prints the one-line summary. Exit status: 0 success, 1 runtime
- * failure (unreadable capture), 2 usage or configuration error.
+ * failure (unreadable capture, capture device lost, events left in the
+ * Redis spool), 2 usage or configuration error.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -363,7 +364,9 @@ int main(int argc, char **argv)
     }
 
     struct output *out = NULL;
-    if (output_open(cfg, output, quiet ? OUTPUT_QUIET : 0, &out, err, sizeof(err)) < 0) {
+    /* live, a Redis that is not there yet is a warning: events wait in the spool */
+    unsigned oflags = (quiet ? OUTPUT_QUIET : 0) | (iface ? OUTPUT_REDIS_RETRY : 0);
+    if (output_open(cfg, output, oflags, &out, err, sizeof(err)) < 0) {
         fprintf(stderr, "tollwatch: cannot open output: %s\n", err);
         config_free(cfg);
         return 2;

@@ -1,9 +1,9 @@
 /*
  * output_file.c - the EVE file sink: one JSON object per line to a file
  * (appended) or to stdout ("-"). Lines are written with stdio buffering and
- * flushed by output_flush() (at stats time and at exit), so a crash loses at
- * most one buffer; write errors (disk full, closed pipe) are returned so the
- * output layer counts them.
+ * flushed by output_flush() (whenever the output thread has nothing more to
+ * write, and at exit), so a crash loses at most one buffer; write errors
+ * (disk full, closed pipe) are returned so the output layer counts them.
  */
 #include "output.h"
 

@@ -21,6 +21,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -554,7 +555,12 @@ static int rs_open(const struct sensor_config *cfg, const char *target, unsigned
                  spool_dir(r->spool));
     }
     r->st.redis = 1;
-    if (pthread_create(&r->thread, NULL, thread_main, r) != 0) {
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old); /* signals belong to the capture thread */
+    int tr = pthread_create(&r->thread, NULL, thread_main, r);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (tr != 0) {
         snprintf(err, errlen, "redis: cannot start the output thread");
         rs_free(r);
         return -EAGAIN;

@@ -900,6 +900,7 @@ static void *output_main(void *arg)
     uint64_t wm[PIPELINE_MAX_WORKERS];
     bool had[PIPELINE_MAX_WORKERS];
     uint64_t taken = 0;
+    bool written = false; /* since the last flush */
     for (;;) {
         int best = -1;
         struct evq_item *bi = NULL;
@@ -931,14 +932,21 @@ static void *output_main(void *arg)
             if (best < 0 && out_all_finished(pl))
                 break;
             atomic_store(&pl->out_wants_progress, best >= 0);
-            if (best >= 0) /* waiting for a watermark: the workers and the capture ring */
+            if (best >= 0) { /* waiting for a watermark: the workers and the capture ring */
                 doorbell_wait(&pl->out_bell, out_never, NULL, 1000);
-            else
-                doorbell_wait(&pl->out_bell, out_ready, pl, PL_WAIT_US);
+                continue;
+            }
+            /* nothing to write: what was written reaches the file now, not at exit */
+            if (written) {
+                output_flush(pl->out);
+                written = false;
+            }
+            doorbell_wait(&pl->out_bell, out_ready, pl, PL_WAIT_US);
             atomic_store(&pl->out_wants_progress, 0);
             continue;
         }
         out_take(pl, bi);
+        written = true;
         pl->ws[best].out.tail_local++;
         if ((++taken & 63) == 0)
             spsc_release(&pl->ws[best].out);
@@ -1098,6 +1106,7 @@ int pipeline_run(const struct sensor_config *cfg, struct output *out,
     pl->live = opts->iface != NULL;
     pl->n = pipeline_workers(opts->workers ? opts->workers : cfg->workers);
     res->workers = pl->n;
+    atomic_init(&pl->reload_acks, pl->n); /* no reload outstanding */
 
     /* signatures are loaded before the capture opens and root is dropped */
     pcap_t *live = NULL;

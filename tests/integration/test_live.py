@@ -405,6 +405,75 @@ def check_sample(c, binary, link, tmp, sample, user=None):
                 "2 workers" % (what, cap.get("packets"), sent), json.dumps(cap))
 
 
+def wait_stats(tw, path, packets):
+    """SIGUSR1 until a stats event counts `packets` captured (bounded by DRAIN_TIMEOUT)."""
+    deadline = time.monotonic() + DRAIN_TIMEOUT
+    while tw.poll() is None and time.monotonic() < deadline:
+        tw.send_signal(signal.SIGUSR1)
+        time.sleep(0.5)
+        st = last_stats(path)
+        got = get(st, "stats.capture.packets") if st else None
+        if isinstance(got, int) and got >= packets:
+            return True
+    return False
+
+
+def check_reload(c, binary, link, tmp):
+    """SIGHUP while capturing: the capture goes on, and the events after it carry the new
+    configuration (here the sensor's host name)."""
+    pcap = os.path.join(SAMPLES, "snmp_default_community.pcap")
+    cfg = os.path.join(tmp, "reload.yaml")
+    with open(cfg, "w") as fh:
+        fh.write("host: before-hup\n")
+    out, err_path = os.path.join(tmp, "reload.live.json"), os.path.join(tmp, "reload.live.err")
+    with open(err_path, "w") as err:
+        tw = subprocess.Popen(["ip", "netns", "exec", link.ns, binary, "-i", link.inside,
+                               "-w", "2", "-c", cfg, "-v", "-o", out],
+                              stdin=subprocess.DEVNULL, stdout=err, stderr=err)
+    rc, sent = None, 0
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while tw.poll() is None and time.monotonic() < deadline and \
+                not packet_socket_ready(tw.pid, link.ifindex):
+            time.sleep(0.05)
+        if not c.check(tw.poll() is None, "SIGHUP live: tollwatch is capturing",
+                       open(err_path).read()[-300:]):
+            return
+        time.sleep(0.2)
+        n1, _ = replay(link, pcap)
+        wait_stats(tw, out, n1)
+        with open(cfg, "w") as fh:
+            fh.write("host: after-hup\n")
+        tw.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and "reloaded" not in open(err_path).read():
+            time.sleep(0.05)
+        n2, _ = replay(link, pcap)
+        sent = n1 + n2
+        wait_stats(tw, out, sent)
+        tw.send_signal(signal.SIGINT)
+        try:
+            rc = tw.wait(timeout=EXIT_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            rc = None
+    finally:
+        stop(tw)
+    text = open(err_path).read()
+    c.check(rc == 0 and "reloaded" in text, "SIGHUP live: reloaded, exit 0 on SIGINT",
+            "rc=%s %s" % (rc, text[-300:]))
+    events, _ = read_events(out)
+    alerts = [e.get("host") for e in events if e.get("event_type") == "alert"]
+    last = [e for e in events if e.get("event_type") == "stats"][-1:] or [{}]
+    c.check("before-hup" in alerts and "after-hup" in alerts and
+            alerts == sorted(alerts, key=lambda h: h == "after-hup"),
+            "SIGHUP live: alerts of the first replay carry the old host name, of the second "
+            "the new one", repr(alerts))
+    c.check(get(last[0], "stats.capture.packets") == sent and
+            get(last[0], "stats.capture.ring_drops") == 0,
+            "SIGHUP live: all %d packets captured, 0 ring drops" % sent,
+            json.dumps(get(last[0], "stats.capture")))
+
+
 def main(argv):
     if len(argv) != 2:
         print(__doc__)
@@ -439,6 +508,7 @@ def main(argv):
         c.check(len(samples) > 0, "sample captures present", SAMPLES)
         for sample in samples:
             check_sample(c, binary, link, tmp, sample)
+        check_reload(c, binary, link, tmp)
         # --user: root is dropped once the capture is open; the capture goes on.
         try:
             pwd.getpwnam("nobody")
