@@ -316,9 +316,9 @@ Test(config, booleans_accept_yaml11_spellings)
 
 Test(config, integer_range_edges)
 {
-    struct sensor_config *c = load_ok("capture: {workers: 256, snaplen: 64}\n"
+    struct sensor_config *c = load_ok("capture: {workers: 64, snaplen: 64}\n"
                                       "stats: {interval: 86400}\n");
-    cr_assert_eq(c->workers, 256);
+    cr_assert_eq(c->workers, 64);
     cr_assert_eq(c->snaplen, 64);
     cr_assert_eq(c->stats_interval, 86400);
     config_free(c);
@@ -430,8 +430,8 @@ Test(config, bad_enumerations_and_strings)
 Test(config, out_of_range_integers)
 {
     expect_err("capture:\n  workers: 300\n",
-               "t.yaml:2: capture.workers: 300 is out of range 0..256");
-    expect_err("capture:\n  workers: -1\n", "t.yaml:2: capture.workers: -1 is out of range 0..256");
+               "t.yaml:2: capture.workers: 300 is out of range 0..64");
+    expect_err("capture:\n  workers: -1\n", "t.yaml:2: capture.workers: -1 is out of range 0..64");
     expect_err("capture:\n  snaplen: 63\n",
                "t.yaml:2: capture.snaplen: 63 is out of range 64..262144");
     expect_err("capture:\n  snaplen: 262145\n",
