@@ -12,6 +12,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "packet.h"
@@ -65,6 +66,7 @@ struct decode_stats {
 struct decoder {
     int linktype;
     struct defrag *defrag;
+    bool frags_held; /* a fragment went to defrag since it was last seen holding none */
     struct decode_stats stats;
 };
 

@@ -125,7 +125,15 @@ struct flow_table *flow_table_free(struct flow_table *t);
  */
 struct flow *flow_lookup(struct flow_table *t, const struct packet *p, enum pkt_dir *ret_dir,
                          bool *ret_new);
-/* Ends flows idle beyond their state's timeout at packet time now_us, oldest first. */
+/*
+ * Moves the table's clock to now_us (never back). A flow's last_ts is this
+ * clock when its latest packet arrived: the clock is the latest packet time
+ * the table has seen, or the capture's, given here (the worker gives the
+ * latest time of the whole capture, so flows age alike whatever the worker
+ * count).
+ */
+void flow_table_clock(struct flow_table *t, uint64_t now_us);
+/* Ends flows idle beyond their state's timeout at time now_us, oldest first. */
 void flow_expire(struct flow_table *t, uint64_t now_us);
 const struct flow_stats *flow_table_stats(const struct flow_table *t);
 

@@ -664,6 +664,7 @@ void worker_packet(struct worker *w, const uint8_t *data, size_t caplen, size_t 
 
     enum pkt_dir dir;
     bool is_new;
+    flow_table_clock(w->flows, w->last_ts);
     struct flow *f = flow_lookup(w->flows, &pkt, &dir, &is_new);
     if (!f) {
         w->c.flow_alloc_failed++;

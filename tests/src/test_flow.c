@@ -588,3 +588,358 @@ Test(flow, random_load_respects_cap)
     flow_table_free(t);
     cr_assert_eq(stress_ended, created);
 }
+
+/* ---- end order and exact expiry across timeout classes ---- */
+
+struct end_rec {
+    uint64_t flow_id, last_ts;
+    uint16_t cport, sport;
+    uint8_t proto, tcp_state;
+    enum flow_end_reason why;
+};
+
+struct end_log {
+    struct end_rec e[1024];
+    size_t n;
+};
+
+static void on_end_log(void *user, struct flow *f, enum flow_end_reason why)
+{
+    struct end_log *l = user;
+    cr_assert_lt(l->n, sizeof(l->e) / sizeof(l->e[0]));
+    l->e[l->n++] =
+        (struct end_rec){f->flow_id, f->last_ts, f->cport, f->sport, f->proto, f->tcp_state, why};
+}
+
+/* The 10.0.0.1 side's port, whichever side the flow took for the client. */
+static uint16_t host_port(const struct end_rec *e)
+{
+    return e->cport == 80 || e->cport == 53 ? e->sport : e->cport;
+}
+
+/* Ends from index from on are in (last_ts, flow_id) order. */
+static void assert_end_order(const struct end_log *l, size_t from)
+{
+    for (size_t i = from + 1; i < l->n; i++) {
+        const struct end_rec *a = &l->e[i - 1], *b = &l->e[i];
+        cr_assert(a->last_ts < b->last_ts || (a->last_ts == b->last_ts && a->flow_id < b->flow_id),
+                  "end %zu (port %u, last %lu, id %lu) before end %zu (port %u, last %lu, id %lu)",
+                  i - 1, a->cport, (unsigned long)a->last_ts, (unsigned long)a->flow_id, i,
+                  b->cport, (unsigned long)b->last_ts, (unsigned long)b->flow_id);
+    }
+}
+
+/* One packet: client 10.0.0.1:cport <-> 10.9.9.9 (port 80 for TCP, 53 for UDP). */
+static struct flow *mixed_pkt(struct flow_table *t, uint16_t cport, uint8_t proto, uint8_t flags,
+                              bool from_server, uint64_t ts)
+{
+    uint16_t svc = proto == IPPROTO_TCP ? 80 : 53;
+    struct packet p = from_server ? pkt("10.9.9.9", svc, "10.0.0.1", cport, proto, flags, ts)
+                                  : pkt("10.0.0.1", cport, "10.9.9.9", svc, proto, flags, ts);
+    enum pkt_dir dir;
+    return look(t, &p, &dir, NULL);
+}
+
+/*
+ * Ten flows in all five timeout classes, seen at interleaved times (in
+ * seconds; I and J both last seen at 15):
+ *   A 2001 UDP           0            F 2006 TCP closing  8, 9, 10, FIN 11
+ *   B 2002 TCP new       1            G 2007 TCP new      12
+ *   C 2003 TCP closed    2, RST 3     H 2008 TCP closed   13, RST 14
+ *   D 2004 UDP           4            I 2009 UDP          15
+ *   E 2005 TCP est.      5, 6, 7      J 2010 TCP closed   15, RST 15
+ * Timeouts: new 30 s, established 3600 s, closed 10 s, UDP 120 s, closing
+ * min(established, 120 s) = 120 s.
+ */
+static void mixed_flows(struct flow_table *t, uint64_t ids[11])
+{
+    struct flow *f;
+    f = mixed_pkt(t, 2001, IPPROTO_UDP, 0, false, 0);
+    ids[1] = f->flow_id;
+    f = mixed_pkt(t, 2002, IPPROTO_TCP, TH_SYN, false, 1 * SEC);
+    ids[2] = f->flow_id;
+    mixed_pkt(t, 2003, IPPROTO_TCP, TH_SYN, false, 2 * SEC);
+    f = mixed_pkt(t, 2003, IPPROTO_TCP, TH_RST | TH_ACK, true, 3 * SEC);
+    ids[3] = f->flow_id;
+    cr_assert_eq(f->tcp_state, FLOW_TCP_CLOSED);
+    f = mixed_pkt(t, 2004, IPPROTO_UDP, 0, true, 4 * SEC);
+    ids[4] = f->flow_id;
+    mixed_pkt(t, 2005, IPPROTO_TCP, TH_SYN, false, 5 * SEC);
+    mixed_pkt(t, 2005, IPPROTO_TCP, TH_SYN | TH_ACK, true, 6 * SEC);
+    f = mixed_pkt(t, 2005, IPPROTO_TCP, TH_ACK, false, 7 * SEC);
+    ids[5] = f->flow_id;
+    cr_assert_eq(f->tcp_state, FLOW_TCP_ESTABLISHED);
+    mixed_pkt(t, 2006, IPPROTO_TCP, TH_SYN, false, 8 * SEC);
+    mixed_pkt(t, 2006, IPPROTO_TCP, TH_SYN | TH_ACK, true, 9 * SEC);
+    mixed_pkt(t, 2006, IPPROTO_TCP, TH_ACK, false, 10 * SEC);
+    f = mixed_pkt(t, 2006, IPPROTO_TCP, TH_FIN | TH_ACK, false, 11 * SEC);
+    ids[6] = f->flow_id;
+    cr_assert_eq(f->tcp_state, FLOW_TCP_CLOSING);
+    f = mixed_pkt(t, 2007, IPPROTO_TCP, TH_SYN, false, 12 * SEC);
+    ids[7] = f->flow_id;
+    mixed_pkt(t, 2008, IPPROTO_TCP, TH_SYN, false, 13 * SEC);
+    f = mixed_pkt(t, 2008, IPPROTO_TCP, TH_RST, false, 14 * SEC);
+    ids[8] = f->flow_id;
+    f = mixed_pkt(t, 2009, IPPROTO_UDP, 0, false, 15 * SEC);
+    ids[9] = f->flow_id;
+    mixed_pkt(t, 2010, IPPROTO_TCP, TH_SYN, false, 15 * SEC);
+    f = mixed_pkt(t, 2010, IPPROTO_TCP, TH_RST, true, 15 * SEC);
+    ids[10] = f->flow_id;
+    cr_assert_eq(f->last_ts, 15 * SEC);
+    cr_assert_eq(flow_table_stats(t)->active, 10);
+    cr_assert_neq(ids[9], ids[10]);
+}
+
+static struct flow_table *mixed_table(struct end_log *l, size_t max_flows)
+{
+    struct flow_limits lim = {.max_flows = max_flows,
+                              .tcp_new_us = 30 * SEC,
+                              .tcp_established_us = 3600 * SEC,
+                              .tcp_closed_us = 10 * SEC,
+                              .udp_us = 120 * SEC};
+    struct flow_table *t = flow_table_new(&lim, on_end_log, l);
+    cr_assert_not_null(t);
+    return t;
+}
+
+/* Checks the ends from index from are exactly these client ports, in this order. */
+static void assert_ended(const struct end_log *l, size_t from, const uint16_t *ports, size_t n,
+                         enum flow_end_reason why)
+{
+    cr_assert_eq(l->n - from, n, "%zu flows ended, want %zu", l->n - from, n);
+    for (size_t i = 0; i < n; i++) {
+        cr_assert_eq(l->e[from + i].cport, ports[i], "end %zu: port %u, want %u", i,
+                     l->e[from + i].cport, ports[i]);
+        cr_assert_eq(l->e[from + i].why, why);
+    }
+}
+
+Test(flow, end_all_oldest_first_across_classes)
+{
+    static struct end_log l;
+    memset(&l, 0, sizeof(l));
+    struct flow_table *t = mixed_table(&l, 64);
+    uint64_t ids[11];
+    mixed_flows(t, ids);
+
+    /* per-class lists would give UDP A D I, new B G, est. E, closing F, closed C H J */
+    flow_table_end_all(t);
+    bool i_first = ids[9] < ids[10];
+    uint16_t want[10] = {2001, 2002, 2003, 2004, 2005, 2006, 2007, 2008};
+    want[8] = i_first ? 2009 : 2010;
+    want[9] = i_first ? 2010 : 2009;
+    assert_ended(&l, 0, want, 10, FLOW_END_SHUTDOWN);
+    assert_end_order(&l, 0);
+    for (size_t i = 0; i < 10; i++)
+        cr_assert_eq(l.e[i].flow_id, ids[l.e[i].cport - 2000]);
+    cr_assert_eq(flow_table_stats(t)->active, 0);
+
+    /* the table stays usable, and flow_table_free ends nothing more */
+    mixed_pkt(t, 3000, IPPROTO_UDP, 0, false, 20 * SEC);
+    flow_table_free(t);
+    cr_assert_eq(l.n, 11);
+    cr_assert_eq(l.e[10].cport, 3000);
+}
+
+/* One expiry spanning every class ends them all in one (last_ts, flow_id) order. */
+Test(flow, expire_oldest_first_across_classes)
+{
+    static struct end_log l;
+    memset(&l, 0, sizeof(l));
+    struct flow_table *t = mixed_table(&l, 64);
+    uint64_t ids[11];
+    mixed_flows(t, ids);
+
+    /* at 200 s everything but the established E (3600 s) is idle too long */
+    flow_expire(t, 200 * SEC);
+    bool i_first = ids[9] < ids[10];
+    uint16_t want[9] = {2001, 2002, 2003, 2004, 2006, 2007, 2008};
+    want[7] = i_first ? 2009 : 2010;
+    want[8] = i_first ? 2010 : 2009;
+    assert_ended(&l, 0, want, 9, FLOW_END_TIMEOUT);
+    assert_end_order(&l, 0);
+    cr_assert_eq(flow_table_stats(t)->active, 1);
+    cr_assert_eq(flow_table_stats(t)->timed_out, 9);
+    flow_table_free(t);
+    cr_assert_eq(l.n, 10);
+    cr_assert_eq(l.e[9].cport, 2005);
+    cr_assert_eq(l.e[9].why, FLOW_END_SHUTDOWN);
+}
+
+/* Step by step, each expiry ends exactly the flows idle beyond their class's timeout. */
+Test(flow, expire_exactly_the_idle_flows)
+{
+    static struct end_log l;
+    memset(&l, 0, sizeof(l));
+    struct flow_table *t = mixed_table(&l, 64);
+    uint64_t ids[11];
+    mixed_flows(t, ids);
+
+    static const struct {
+        uint64_t now;
+        uint16_t ports[2];
+        size_t n;
+    } steps[] = {
+        {13 * SEC, {0}, 0},           /* C (closed, seen at 3 s) idle exactly 10 s stays */
+        {14 * SEC, {2003}, 1},        /* C idle 11 s */
+        {25 * SEC, {2008}, 1},        /* H idle 11 s; J idle exactly 10 s stays */
+        {25 * SEC + 1, {2010}, 1},    /* J idle 10 s + 1 us */
+        {42 * SEC, {2002}, 1},        /* B (new) idle 41 s; G idle exactly 30 s stays */
+        {42 * SEC + 1, {2007}, 1},    /* G */
+        {131 * SEC, {2001, 2004}, 2}, /* UDP A (131 s), D (127 s); F closing idle 120 s stays */
+        {131 * SEC + 1, {2006}, 1},   /* F */
+        {135 * SEC, {0}, 0},          /* I (UDP) idle exactly 120 s */
+        {136 * SEC, {2009}, 1},       /* I */
+        {3607 * SEC, {0}, 0},         /* E (established) idle exactly 3600 s */
+        {3607 * SEC + 1, {2005}, 1},  /* E */
+    };
+    for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+        size_t from = l.n;
+        flow_expire(t, steps[i].now);
+        assert_ended(&l, from, steps[i].ports, steps[i].n, FLOW_END_TIMEOUT);
+    }
+    cr_assert_eq(flow_table_stats(t)->active, 0);
+    cr_assert_eq(flow_table_stats(t)->timed_out, 10);
+    flow_table_free(t);
+    cr_assert_eq(l.n, 10);
+}
+
+/* A model of one flow for the random expiry tests. */
+struct flow_model {
+    bool alive;
+    uint64_t last_ts;
+    uint8_t proto, tcp_state;
+};
+
+static uint64_t model_timeout(const struct flow_model *m)
+{
+    if (m->proto != IPPROTO_TCP)
+        return 120 * SEC;
+    switch (m->tcp_state) {
+        case FLOW_TCP_NEW:
+            return 30 * SEC;
+        case FLOW_TCP_ESTABLISHED:
+            return 3600 * SEC;
+        case FLOW_TCP_CLOSING:
+            return 120 * SEC;
+        default:
+            return 10 * SEC;
+    }
+}
+
+/*
+ * 200 TCP and UDP flows under random traffic; after every expiry the flows
+ * that ended are exactly those the model says were idle beyond their
+ * class's timeout, in (last_ts, flow_id) order. late: some packets carry a
+ * timestamp up to 3 s behind the clock (as a capture's can); such a packet
+ * refreshes its flow at the table's clock (flow_table_clock in flow.h).
+ */
+static void random_expiry(bool late)
+{
+    enum { FLOWS = 200 };
+    static struct end_log l;
+    static struct flow_model m[FLOWS];
+    memset(&l, 0, sizeof(l));
+    memset(m, 0, sizeof(m));
+    struct flow_table *t = mixed_table(&l, 256);
+    static const uint8_t tcp_flags[] = {TH_SYN,          TH_SYN | TH_ACK, TH_ACK,
+                                        TH_ACK | TH_PSH, TH_FIN | TH_ACK, TH_RST};
+    uint32_t s = late ? 77u : 4242u;
+    uint64_t now = 1000 * SEC, clock = 0;
+    size_t checks = 0, ended = 0;
+
+    for (unsigned step = 0; step < 20000; step++) {
+        s ^= s << 13;
+        s ^= s >> 17;
+        s ^= s << 5;
+        size_t k = s % FLOWS;
+        uint8_t proto = k % 3 == 0 ? IPPROTO_UDP : IPPROTO_TCP;
+        now += (s >> 8) % (2 * SEC);
+        uint64_t ts = late && (s >> 29) == 7 ? now - 3 * SEC : now;
+        uint8_t flags = proto == IPPROTO_TCP ? tcp_flags[(s >> 12) % 6] : 0;
+        struct flow *f = mixed_pkt(t, (uint16_t)(10000 + k), proto, flags, (s >> 20) & 1, ts);
+        /* a late packet counts as seen at the table's clock, the latest time so far */
+        clock = ts > clock ? ts : clock;
+        m[k].last_ts = clock;
+        m[k].alive = true;
+        m[k].proto = proto;
+        m[k].tcp_state = f->tcp_state;
+        cr_assert_eq(f->last_ts, m[k].last_ts);
+
+        if (step % 16 != 15)
+            continue;
+        size_t from = l.n;
+        flow_expire(t, now);
+        bool want[FLOWS] = {false};
+        size_t nwant = 0;
+        for (size_t i = 0; i < FLOWS; i++) {
+            if (m[i].alive && now > m[i].last_ts && now - m[i].last_ts > model_timeout(&m[i])) {
+                want[i] = true;
+                nwant++;
+            }
+        }
+        for (size_t i = from; i < l.n; i++) {
+            size_t j = host_port(&l.e[i]) - 10000u;
+            cr_assert_lt(j, FLOWS);
+            cr_assert_eq(l.e[i].why, FLOW_END_TIMEOUT);
+            cr_assert(want[j], "step %u: flow %zu (proto %u, state %u, idle %lu us) ended early",
+                      step, j, m[j].proto, m[j].tcp_state, (unsigned long)(now - m[j].last_ts));
+            want[j] = false;
+            m[j].alive = false;
+        }
+        for (size_t i = 0; i < FLOWS; i++)
+            cr_assert_not(want[i],
+                          "step %u: flow %zu (proto %u, state %u, idle %lu us > %lu) not ended",
+                          step, i, m[i].proto, m[i].tcp_state, (unsigned long)(now - m[i].last_ts),
+                          (unsigned long)model_timeout(&m[i]));
+        cr_assert_eq(l.n - from, nwant);
+        assert_end_order(&l, from);
+        checks++;
+        ended += nwant;
+        l.n = 0;
+    }
+    cr_assert_gt(checks, 1000);
+    cr_assert_gt(ended, 100, "the traffic should make flows time out");
+    flow_table_free(t);
+}
+
+Test(flow, expire_exact_random_traffic) { random_expiry(false); }
+
+Test(flow, expire_exact_with_late_packets) { random_expiry(true); }
+
+/* end_all on a random mix of 500 flows: every flow once, in (last_ts, flow_id) order. */
+Test(flow, end_all_random_mix)
+{
+    static struct end_log l;
+    memset(&l, 0, sizeof(l));
+    struct flow_table *t = mixed_table(&l, 512);
+    static const uint8_t tcp_flags[] = {TH_SYN, TH_SYN | TH_ACK, TH_ACK, TH_FIN, TH_RST};
+    uint32_t s = 99;
+    for (unsigned i = 0; i < 3000; i++) {
+        s ^= s << 13;
+        s ^= s >> 17;
+        s ^= s << 5;
+        uint16_t k = (uint16_t)(s % 500);
+        uint8_t proto = k % 2 ? IPPROTO_UDP : IPPROTO_TCP;
+        /* times jump around: many ties, and last-seen order unlike arrival order */
+        uint64_t ts = (uint64_t)((s >> 9) % 50) * SEC;
+        mixed_pkt(t, (uint16_t)(20000 + k), proto,
+                  proto == IPPROTO_TCP ? tcp_flags[(s >> 16) % 5] : 0, (s >> 20) & 1, ts);
+    }
+    size_t active = flow_table_stats(t)->active;
+    cr_assert_gt(active, 400);
+    flow_table_end_all(t);
+    cr_assert_eq(l.n, active);
+    assert_end_order(&l, 0);
+    bool seen[500] = {false};
+    for (size_t i = 0; i < l.n; i++) {
+        size_t k = host_port(&l.e[i]) - 20000u;
+        cr_assert_lt(k, 500);
+        cr_assert_not(seen[k], "flow %zu ended twice", k);
+        seen[k] = true;
+        cr_assert_eq(l.e[i].why, FLOW_END_SHUTDOWN);
+    }
+    cr_assert_eq(flow_table_stats(t)->active, 0);
+    flow_table_free(t);
+    cr_assert_eq(l.n, active);
+}
