@@ -4,11 +4,14 @@
 #include "capture.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -135,4 +138,123 @@ int capture_drop_privileges(const char *user, char *err, size_t errlen)
     }
     prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
     return 0;
+}
+
+/* ---- mapped classic pcap files ------------------------------------------ */
+
+#define PCAP_MAGIC_US      0xa1b2c3d4u
+#define PCAP_MAGIC_NS      0xa1b23c4du
+#define PCAP_FILE_HDR      24
+#define PCAP_REC_HDR       16
+#define PCAP_MAX_SNAPLEN   262144u /* libpcap's largest record */
+#define LINKTYPE_RAW_VALUE 101     /* files say 101, pcap_datalink() says DLT_RAW */
+
+static uint32_t rd32(const uint8_t *p, int swapped)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return swapped ? __builtin_bswap32(v) : v;
+}
+
+int capture_map_open(const char *path, const char *bpf, struct pcap_map *m, char *err,
+                     size_t errlen)
+{
+    memset(m, 0, sizeof(*m));
+    if (strcmp(path, "-") == 0)
+        return 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0; /* libpcap says why */
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < PCAP_FILE_HDR) {
+        close(fd);
+        return 0;
+    }
+    void *base = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (base == MAP_FAILED)
+        return 0;
+    const uint8_t *b = base;
+    uint32_t magic;
+    memcpy(&magic, b, 4);
+    int swapped =
+        magic == __builtin_bswap32(PCAP_MAGIC_US) || magic == __builtin_bswap32(PCAP_MAGIC_NS);
+    uint32_t host = swapped ? __builtin_bswap32(magic) : magic;
+    int lt = (int)(rd32(b + 20, swapped) & 0xffff); /* the upper bits carry FCS details */
+    if (lt == LINKTYPE_RAW_VALUE)
+        lt = DLT_RAW;
+    if ((host != PCAP_MAGIC_US && host != PCAP_MAGIC_NS) || !decode_linktype_supported(lt)) {
+        munmap(base, (size_t)st.st_size);
+        return 0;
+    }
+    m->base = b;
+    m->len = (size_t)st.st_size;
+    m->off = PCAP_FILE_HDR;
+    m->swapped = swapped;
+    m->nsec = host == PCAP_MAGIC_NS;
+    m->snaplen = rd32(b + 16, swapped);
+    m->linktype = lt;
+    madvise(base, m->len, MADV_SEQUENTIAL);
+    if (bpf) {
+        pcap_t *dead = pcap_open_dead(lt, (int)PCAP_MAX_SNAPLEN);
+        int r = dead ? pcap_compile(dead, &m->prog, bpf, 1, PCAP_NETMASK_UNKNOWN) : -1;
+        if (r < 0)
+            snprintf(err, errlen, "filter '%s': %s", bpf, dead ? pcap_geterr(dead) : "no memory");
+        if (dead)
+            pcap_close(dead);
+        if (r < 0) {
+            capture_map_close(m);
+            return -1;
+        }
+        m->have_prog = 1;
+    }
+    return 1;
+}
+
+int capture_map_next(struct pcap_map *m, struct pcap_pkthdr *h, const uint8_t **data, char *err,
+                     size_t errlen)
+{
+    for (;;) {
+        size_t left = m->len - m->off;
+        if (left == 0)
+            return 0;
+        if (left < PCAP_REC_HDR) {
+            snprintf(err, errlen,
+                     "truncated dump file; tried to read %u header bytes, only got %zu",
+                     PCAP_REC_HDR, left);
+            return -1;
+        }
+        const uint8_t *r = m->base + m->off;
+        uint32_t sec = rd32(r, m->swapped), frac = rd32(r + 4, m->swapped);
+        uint32_t incl = rd32(r + 8, m->swapped), orig = rd32(r + 12, m->swapped);
+        if (incl > PCAP_MAX_SNAPLEN) {
+            snprintf(err, errlen, "invalid packet capture length %u, bigger than maximum of %u",
+                     incl, PCAP_MAX_SNAPLEN);
+            return -1;
+        }
+        if (incl > left - PCAP_REC_HDR) {
+            snprintf(err, errlen,
+                     "truncated dump file; tried to read %u captured bytes, only got %zu", incl,
+                     left - PCAP_REC_HDR);
+            return -1;
+        }
+        m->off += PCAP_REC_HDR + incl;
+        h->ts.tv_sec = (time_t)sec;
+        h->ts.tv_usec = (suseconds_t)(m->nsec ? frac / 1000 : frac);
+        /* as libpcap: a record longer than the file's snaplen is cut to it */
+        h->caplen = m->snaplen && incl > m->snaplen ? m->snaplen : incl;
+        h->len = orig;
+        *data = r + PCAP_REC_HDR;
+        if (!m->have_prog || pcap_offline_filter(&m->prog, h, *data))
+            return 1;
+    }
+}
+
+void capture_map_close(struct pcap_map *m)
+{
+    if (m->base)
+        munmap((void *)(uintptr_t)m->base, m->len);
+    if (m->have_prog)
+        pcap_freecode(&m->prog);
+    memset(m, 0, sizeof(*m));
 }

@@ -10,6 +10,7 @@
 
 #include <pcap/pcap.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct sensor_config;
 
@@ -32,3 +33,36 @@ pcap_t *capture_open_file(const char *path, const char *bpf, int *fatal, char *e
  * capability is kept and root cannot be regained. 0, or -1 with err set.
  */
 int capture_drop_privileges(const char *user, char *err, size_t errlen);
+
+/*
+ * A classic pcap file read through a read-only mapping: the capture thread
+ * hands the workers pointers into it instead of copying every frame twice
+ * (libpcap's stdio read, then into a ring). pcapng, pipes and anything that
+ * cannot be mapped go through libpcap instead.
+ */
+struct pcap_map {
+    const uint8_t *base;
+    size_t len, off;
+    int linktype; /* as pcap_datalink() would report it */
+    uint32_t snaplen;
+    int swapped, nsec;
+    struct bpf_program prog;
+    int have_prog;
+};
+
+/*
+ * Maps path when it is a classic pcap file (either byte order, micro- or
+ * nanosecond). 1 mapped; 0 not for mapping (pcapng, a pipe, a link type
+ * the decoder does not know: use capture_open_file); -1 with err set when
+ * the filter does not compile for the file's link type.
+ */
+int capture_map_open(const char *path, const char *bpf, struct pcap_map *m, char *err,
+                     size_t errlen);
+/*
+ * The next frame that passes the filter: 1 (h and data set, data points
+ * into the mapping), 0 at the end, -1 when the file is cut short or a
+ * record is impossible (err set, as libpcap words it).
+ */
+int capture_map_next(struct pcap_map *m, struct pcap_pkthdr *h, const uint8_t **data, char *err,
+                     size_t errlen);
+void capture_map_close(struct pcap_map *m);

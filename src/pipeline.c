@@ -60,7 +60,8 @@
 #define PL_TICK_US         1000000 /* flow expiry granularity */
 #define PL_WAIT_US         10000   /* longest sleep before a side looks again */
 #define PL_PRODUCER_NAP_NS 50000   /* capture thread's sleep while a ring is full */
-#define PL_SPIN            2000    /* looks at an empty ring before a worker sleeps */
+#define PL_PREFETCH        4       /* items ahead whose slot and frame a worker prefetches */
+#define PL_SPIN            200
 #define PL_ARENA_ALIGN     16
 #define PL_MIN_RING_SLOTS  16
 #define PL_POLL_MS         100 /* live: the longest wait for packets before looking at signals */
@@ -83,7 +84,8 @@ struct ring_item {
     uint64_t now_us; /* latest packet time so far */
     uint64_t pos;    /* packet: arena position of the frame */
     uint64_t aux;    /* packet: number in its file; SOURCE: link type */
-    const void *ptr; /* SOURCE: name; RELOAD: config */
+    const void *ptr; /* PACKET: the frame in a mapped file (else in the arena); SOURCE: name;
+                        RELOAD: config */
     json_t *json;    /* STATS: the capture thread's counters (worker 0's copy only) */
     uint32_t caplen, wirelen;
     uint32_t kind; /* enum item_kind; SOURCE: caplen = 1 for an interface */
@@ -359,7 +361,7 @@ static void clock_to(struct pipeline *pl, uint64_t ts)
 
 /* Queues one frame to its worker. Offline waits for room; live drops (counted). */
 static void dispatch_packet(struct pipeline *pl, const struct pcap_pkthdr *h, const uint8_t *data,
-                            int linktype, uint64_t pkt_no)
+                            int linktype, uint64_t pkt_no, bool mapped)
 {
     uint64_t ts = (uint64_t)h->ts.tv_sec * 1000000 + (uint64_t)h->ts.tv_usec;
     pl->read_packets++;
@@ -370,8 +372,12 @@ static void dispatch_packet(struct pipeline *pl, const struct pcap_pkthdr *h, co
         wi = (unsigned)(((uint64_t)decode_host_pair_hash(linktype, data, h->caplen) * pl->n) >> 32);
     struct pl_worker *pw = &pl->ws[wi];
     uint64_t len = h->caplen, need = (len + PL_ARENA_ALIGN - 1) & ~(uint64_t)(PL_ARENA_ALIGN - 1);
-    uint64_t pos;
-    if (need > pw->arena_size / 2) { /* larger than any snaplen allows: cannot be queued */
+    uint64_t pos = 0;
+    if (mapped) { /* the frame stays in the file's mapping until the workers are done */
+        if (spsc_space(&pw->in) == 0 && !ring_wait_room(pl, pw, 0, true))
+            return; /* stopping */
+        need = 0;
+    } else if (need > pw->arena_size / 2) { /* larger than any snaplen allows: cannot be queued */
         pw->ring_drops++;
         return;
     }
@@ -385,13 +391,17 @@ static void dispatch_packet(struct pipeline *pl, const struct pcap_pkthdr *h, co
             return; /* stopping */
         }
     }
-    memcpy(pw->arena + (pos & (pw->arena_size - 1)), data, len);
-    pw->arena_head = pos + need;
+    if (!mapped) {
+        memcpy(pw->arena + (pos & (pw->arena_size - 1)), data, len);
+        pw->arena_head = pos + need;
+    }
     struct ring_item *it = ring_next_slot(pw, ++pl->seq);
     it->kind = IT_PACKET;
+    it->ptr = mapped ? data : NULL;
     it->ts_us = ts;
     it->now_us = pl->maxts;
-    it->pos = pos;
+    if (!mapped)
+        it->pos = pos;
     it->aux = pkt_no;
     it->caplen = h->caplen;
     it->wirelen = h->len;
@@ -463,7 +473,7 @@ struct progress {
     long long total; /* file size, -1 unknown */
 };
 
-static void progress_show(struct progress *pg, struct pipeline *pl, pcap_t *p, const char *name,
+static void progress_show(struct progress *pg, struct pipeline *pl, long long pos, const char *name,
                           bool final)
 {
     double t = mono_s();
@@ -472,8 +482,6 @@ static void progress_show(struct progress *pg, struct pipeline *pl, pcap_t *p, c
     pg->last = t;
     double rate = t > pg->start ? (double)(pl->read_packets - pg->start_pkts) / (t - pg->start) : 0;
     unsigned long long events = atomic_load_explicit(&pl->events_total, memory_order_relaxed);
-    FILE *fp = p ? pcap_file(p) : NULL;
-    long long pos = fp ? (long long)ftell(fp) : -1;
     if (pg->total > 0 && pos >= 0)
         fprintf(stderr, "\r%s: %lld of %lld MB (%3d%%), %.0f packets/s, %llu events   ", name,
                 pos >> 20, pg->total >> 20, (int)(100.0 * (double)pos / (double)pg->total), rate,
@@ -485,12 +493,82 @@ static void progress_show(struct progress *pg, struct pipeline *pl, pcap_t *p, c
         fputc('\n', stderr);
 }
 
+static long long pcap_pos(pcap_t *p)
+{
+    FILE *fp = pcap_file(p);
+    return fp ? (long long)ftell(fp) : -1;
+}
+
+static bool workers_caught_up(void *arg)
+{
+    struct pipeline *pl = arg;
+    for (unsigned i = 0; i < pl->n; i++)
+        if (atomic_load_explicit(&pl->ws[i].done_seq, memory_order_acquire) < pl->ws[i].last_enq)
+            return false;
+    return true;
+}
+
+/* Waits until the workers have finished everything queued so far (before a mapping goes). */
+static void pl_drain(struct pipeline *pl)
+{
+    pl_flush(pl);
+    struct timespec nap = {0, PL_PRODUCER_NAP_NS};
+    while (!workers_caught_up(pl))
+        nanosleep(&nap, NULL);
+}
+
+/* Reads a mapped classic pcap file; as run_file. */
+static int run_mapped(struct pipeline *pl, struct pcap_map *m, const char *path)
+{
+    broadcast(pl, IT_SOURCE, pl->maxts, (uint64_t)m->linktype, path, NULL, 0);
+    struct progress pg = {.on = pl->opts->progress, .total = (long long)m->len};
+    pg.start = pg.last = mono_s();
+    pg.start_pkts = pl->read_packets;
+    int rc = 0;
+    uint64_t n = 0;
+    char why[256];
+    for (;;) {
+        struct pcap_pkthdr h;
+        const uint8_t *data;
+        int r = capture_map_next(m, &h, &data, why, sizeof(why));
+        if (r == 0)
+            break;
+        if (r < 0) {
+            fprintf(stderr, "tollwatch: %s: cut short after packet %llu: %s\n", path,
+                    (unsigned long long)n, why);
+            rc = 1;
+            break;
+        }
+        dispatch_packet(pl, &h, data, m->linktype, ++n, true);
+        if (stats_requested || reload_requested)
+            pl_poll_signals(pl);
+        if (stop_requested)
+            break;
+        if ((n & 1023) == 0)
+            progress_show(&pg, pl, (long long)m->off, path, false);
+    }
+    pl_drain(pl); /* the workers read the frames in place */
+    progress_show(&pg, pl, (long long)m->off, path, true);
+    return rc;
+}
+
 /* Reads one file. 0 read to the end (or stopped), 1 unreadable or cut short, 2 setup. */
 static int run_file(struct pipeline *pl, const char *path, char *err, size_t errlen)
 {
     const char *name = strcmp(path, "-") == 0 ? "stdin" : path;
     int fatal;
     char why[1024];
+    struct pcap_map map;
+    int mr = capture_map_open(path, pl->opts->bpf, &map, why, sizeof(why));
+    if (mr < 0) {
+        snprintf(err, errlen, "%s", why);
+        return 2;
+    }
+    if (mr > 0) {
+        int rc = run_mapped(pl, &map, path);
+        capture_map_close(&map);
+        return rc;
+    }
     pcap_t *p = capture_open_file(path, pl->opts->bpf, &fatal, why, sizeof(why));
     if (!p) {
         if (fatal) {
@@ -519,7 +597,7 @@ static int run_file(struct pipeline *pl, const char *path, char *err, size_t err
         const u_char *data;
         int r = pcap_next_ex(p, &h, &data);
         if (r == 1) {
-            dispatch_packet(pl, h, data, lt, ++n);
+            dispatch_packet(pl, h, data, lt, ++n, false);
             if (streaming)
                 pl_flush(pl);
             if (stats_requested || reload_requested)
@@ -527,7 +605,7 @@ static int run_file(struct pipeline *pl, const char *path, char *err, size_t err
             if (stop_requested)
                 break;
             if ((n & 1023) == 0)
-                progress_show(&pg, pl, p, name, false);
+                progress_show(&pg, pl, pcap_pos(p), name, false);
             continue;
         }
         if (r == PCAP_ERROR_BREAK) /* end of file */
@@ -542,7 +620,7 @@ static int run_file(struct pipeline *pl, const char *path, char *err, size_t err
         break;
     }
     pl_flush(pl);
-    progress_show(&pg, pl, p, name, true);
+    progress_show(&pg, pl, pcap_pos(p), name, true);
     pcap_close(p);
     return rc;
 }
@@ -556,7 +634,7 @@ struct live_ctx {
 static void on_live_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
 {
     struct live_ctx *lc = (struct live_ctx *)user;
-    dispatch_packet(lc->pl, h, data, lc->linktype, ++lc->n);
+    dispatch_packet(lc->pl, h, data, lc->linktype, ++lc->n, false);
 }
 
 /* Captures until stopped. 0 stopped on request, 1 the capture failed. */
@@ -664,8 +742,8 @@ static bool worker_item(struct pl_worker *pw, const struct ring_item *it)
     pw->cur_seq = it->seq;
     switch ((enum item_kind)it->kind) {
         case IT_PACKET:
-            worker_packet(w, pw->arena + (it->pos & (pw->arena_size - 1)), it->caplen, it->wirelen,
-                          it->ts_us, it->now_us, it->aux);
+            worker_packet(w, it->ptr ? it->ptr : pw->arena + (it->pos & (pw->arena_size - 1)),
+                          it->caplen, it->wirelen, it->ts_us, it->now_us, it->aux);
             break;
         case IT_TICK:
             worker_tick(w, it->ts_us);
@@ -741,6 +819,15 @@ static void *worker_main(void *arg)
         uint64_t last = 0;
         for (uint64_t i = 0; i < n && running; i++) {
             const struct ring_item *it = &pw->items[pw->in.tail_local & pw->in.mask];
+            if (i + PL_PREFETCH < n) { /* written by the other core: ask for it early */
+                const struct ring_item *ahead =
+                    &pw->items[(pw->in.tail_local + PL_PREFETCH) & pw->in.mask];
+                const uint8_t *frame =
+                    ahead->ptr ? ahead->ptr : pw->arena + (ahead->pos & (pw->arena_size - 1));
+                __builtin_prefetch(ahead);
+                __builtin_prefetch(frame);
+                __builtin_prefetch(frame + 64);
+            }
             last = it->seq;
             running = worker_item(pw, it);
             pw->in.tail_local++;
