@@ -112,6 +112,67 @@ def check_reload_offline(c, binary, tmp, sample):
             repr(keys(ref.events) ^ keys(events)))
 
 
+def rewrite_pcap(src, dst, big_endian=False, nsec=False, snaplen=None):
+    """src (little-endian, microseconds) rewritten in another byte order and/or with
+    nanosecond timestamps, and optionally a smaller snaplen in the file header."""
+    head, recs = pcap_records(src)
+    magic, vmaj, vmin, zone, sigfigs, snap, lt = struct.unpack("<IHHiIII", head)
+    e = ">" if big_endian else "<"
+    out = [struct.pack(e + "IHHiIII", 0xa1b23c4d if nsec else 0xa1b2c3d4, vmaj, vmin, zone,
+                       sigfigs, snaplen or snap, lt)]
+    for r in recs:
+        sec, usec, incl, orig = struct.unpack("<IIII", r[:16])
+        out.append(struct.pack(e + "IIII", sec, usec * 1000 if nsec else usec, incl, orig))
+        out.append(r[16:])
+    with open(dst, "wb") as fh:
+        fh.write(b"".join(out))
+
+
+def check_mapped_reader(c, binary, tmp, samples):
+    """Files are mapped and parsed by tollwatch (src/capture.c), stdin goes through libpcap:
+    both must give the same events for every flavour of classic pcap."""
+    def events(args, stdin_path=None):
+        if stdin_path:
+            with open(stdin_path, "rb") as fh:
+                r = run(binary, args + ["-r", "-", "-q", "-o", "-"], stdin=fh.read())
+        else:
+            r = run(binary, args + ["-q", "-o", "-"])
+        evs = comparable(r.events)
+        for e in evs:
+            e.pop("pcap_filename", None)
+            if e.get("event_type") == "stats":
+                e["stats"].get("output", {}).pop("bytes", None)
+        return r.rc, evs, r.stderr
+    src = os.path.join(SOURCE, "samples", "toll_fraud_calls.pcap")
+    cfg = os.path.join(SOURCE, "samples", "toll_fraud.yaml")
+    for label, kw in (("big-endian", {"big_endian": True}), ("nanosecond", {"nsec": True}),
+                      ("big-endian nanosecond", {"big_endian": True, "nsec": True}),
+                      ("snaplen 96", {"snaplen": 96})):
+        path = os.path.join(tmp, "flavour.pcap")
+        rewrite_pcap(src, path, **kw)
+        a = events(["-c", cfg, "-r", path])
+        b = events(["-c", cfg], stdin_path=path)
+        c.check(a[0] == b[0] == 0 and a[1] == b[1] and len(a[1]) > 3,
+                "%s pcap: mapped file = libpcap on stdin (%d events)" % (label, len(a[1])),
+                "%r %r" % (a[2][-200:], b[2][-200:]))
+    for path in samples:
+        a = events(["-f", "tcp", "-r", path])
+        b = events(["-f", "tcp"], stdin_path=path)
+        c.check(a[1] == b[1], "%s -f tcp: mapped file = libpcap on stdin" % os.path.basename(path))
+    # Cut short in a record, then in a record header: exit 1, the packets before it analysed.
+    head, recs = pcap_records(src)
+    whole = head + b"".join(recs[:20])
+    for cut, what in ((len(whole) + 20, "in a frame"), (len(whole) + 7, "in a record header")):
+        path = os.path.join(tmp, "cut.pcap")
+        with open(path, "wb") as fh:
+            fh.write((head + b"".join(recs))[:cut])
+        a = events(["-r", path])
+        b = events([], stdin_path=path)
+        c.check(a[0] == b[0] == 1 and "cut short after packet 20" in a[2] and a[1] == b[1],
+                "cut %s: exit 1, 'cut short after packet 20', as libpcap" % what,
+                "%r / %r" % (a[2][-200:], b[2][-200:]))
+
+
 def main():
     binary = sys.argv[1]
     c = Checker()
@@ -172,6 +233,8 @@ def main():
     # SIGHUP while reading a pipe, 2 workers: every worker switches at the same packet.
     check_reload_offline(c, binary, tmp, os.path.join(SOURCE, "samples",
                                                       "snmp_default_community.pcap"))
+
+    check_mapped_reader(c, binary, tmp, samples)
 
     # -w on the command line.
     for bad in ("0", "-1", "x", "65", ""):
