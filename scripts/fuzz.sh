@@ -12,7 +12,7 @@ scripts/deps.sh --dev
 ninja -C build-fuzz >/dev/null
 work=$(mktemp -d /tmp/tollwatch-fuzz.XXXXXX)
 status=0
-for t in snmp ber skinny h225 h225ras telnet http decode config fraudsigs; do
+for t in snmp ber skinny h225 h225ras telnet http decode config fraudsigs pcapmap; do
     cp -r "tests/corpus/$t" "$work/$t"
     echo "== fuzz_$t for ${secs}s"
     build-fuzz/tests/fuzz_$t -max_total_time="$secs" -rss_limit_mb=2048 "$work/$t" 2>&1 \

@@ -41,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -78,18 +79,22 @@ void pipeline_request_stats(void) { stats_requested = 1; }
 
 enum item_kind { IT_PACKET, IT_TICK, IT_STATS, IT_SOURCE, IT_RELOAD, IT_END, IT_QUIT };
 
+/* One cache line: neighbouring slots never share a line between the two threads. */
 struct ring_item {
-    uint64_t seq;
+    _Alignas(TW_CACHELINE) uint64_t seq;
     uint64_t ts_us;  /* packet time; markers: the time they carry */
     uint64_t now_us; /* latest packet time so far */
     uint64_t pos;    /* packet: arena position of the frame */
     uint64_t aux;    /* packet: number in its file; SOURCE: link type */
-    const void *ptr; /* PACKET: the frame in a mapped file (else in the arena); SOURCE: name;
-                        RELOAD: config */
-    json_t *json;    /* STATS: the capture thread's counters (worker 0's copy only) */
+    union {
+        const void *ptr; /* PACKET: the frame in a mapped file (else in the arena);
+                            SOURCE: name; RELOAD: config */
+        json_t *json;    /* STATS: the capture thread's counters (worker 0's copy only) */
+    };
     uint32_t caplen, wirelen;
     uint32_t kind; /* enum item_kind; SOURCE: caplen = 1 for an interface */
 };
+_Static_assert(sizeof(struct ring_item) == TW_CACHELINE, "a ring slot is one cache line");
 
 enum evq_kind { EQ_EVENT, EQ_STATS };
 
@@ -181,6 +186,16 @@ static uint64_t wall_us(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* Zeroed memory on a cache-line boundary (the structures here align members to lines). */
+static void *zalloc_lines(size_t n)
+{
+    size_t size = (n + TW_CACHELINE - 1) & ~(size_t)(TW_CACHELINE - 1);
+    void *p = aligned_alloc(TW_CACHELINE, size ? size : TW_CACHELINE);
+    if (p)
+        memset(p, 0, size);
+    return p;
 }
 
 static uint64_t pow2_at_least(uint64_t n)
@@ -289,8 +304,10 @@ static void broadcast(struct pipeline *pl, enum item_kind kind, uint64_t ts, uin
         it->ts_us = ts;
         it->now_us = pl->maxts;
         it->aux = aux;
-        it->ptr = ptr;
-        it->json = i == 0 ? json0 : NULL;
+        if (kind == IT_STATS)
+            it->json = i == 0 ? json0 : NULL;
+        else
+            it->ptr = ptr;
         it->caplen = flag;
         pw->in.head_local++;
     }
@@ -517,9 +534,62 @@ static void pl_drain(struct pipeline *pl)
         nanosleep(&nap, NULL);
 }
 
+/*
+ * The part of a mapped file every worker is done with is handed back, so
+ * that the file's pages do not pile up in the sensor's resident set: every
+ * PL_MAP_STEP bytes a checkpoint (items dispatched so far, file offset);
+ * once every worker has finished its items up to a checkpoint, the pages
+ * before its offset are dropped from the mapping.
+ */
+#define PL_MAP_STEP        (8u << 20)
+#define PL_MAP_CHECKPOINTS 8
+
+struct map_release {
+    struct {
+        uint64_t seq;
+        size_t off;
+    } cp[PL_MAP_CHECKPOINTS];
+    unsigned head, count;
+    size_t released, next_at;
+};
+
+static bool workers_past(struct pipeline *pl, uint64_t seq)
+{
+    for (unsigned i = 0; i < pl->n; i++) {
+        uint64_t need = seq < pl->ws[i].last_enq ? seq : pl->ws[i].last_enq;
+        if (atomic_load_explicit(&pl->ws[i].done_seq, memory_order_acquire) < need)
+            return false;
+    }
+    return true;
+}
+
+static void map_release_step(struct pipeline *pl, struct pcap_map *m, struct map_release *mr)
+{
+    if (m->off < mr->next_at)
+        return;
+    mr->next_at = m->off + PL_MAP_STEP;
+    if (mr->count < PL_MAP_CHECKPOINTS) {
+        unsigned i = (mr->head + mr->count++) % PL_MAP_CHECKPOINTS;
+        mr->cp[i].seq = pl->seq;
+        mr->cp[i].off = m->off;
+    }
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    while (mr->count && workers_past(pl, mr->cp[mr->head].seq)) {
+        size_t upto = mr->cp[mr->head].off & ~(page - 1);
+        if (upto > mr->released) {
+            madvise((void *)(uintptr_t)(m->base + mr->released), upto - mr->released,
+                    MADV_DONTNEED);
+            mr->released = upto;
+        }
+        mr->head = (mr->head + 1) % PL_MAP_CHECKPOINTS;
+        mr->count--;
+    }
+}
+
 /* Reads a mapped classic pcap file; as run_file. */
 static int run_mapped(struct pipeline *pl, struct pcap_map *m, const char *path)
 {
+    struct map_release mr = {.next_at = PL_MAP_STEP};
     broadcast(pl, IT_SOURCE, pl->maxts, (uint64_t)m->linktype, path, NULL, 0);
     struct progress pg = {.on = pl->opts->progress, .total = (long long)m->len};
     pg.start = pg.last = mono_s();
@@ -540,6 +610,7 @@ static int run_mapped(struct pipeline *pl, struct pcap_map *m, const char *path)
             break;
         }
         dispatch_packet(pl, &h, data, m->linktype, ++n, true);
+        map_release_step(pl, m, &mr);
         if (stats_requested || reload_requested)
             pl_poll_signals(pl);
         if (stop_requested)
@@ -1073,7 +1144,7 @@ static int pl_init(struct pipeline *pl, char *err, size_t errlen)
 {
     const struct sensor_config *cfg = pl->cfg;
     doorbell_init(&pl->out_bell);
-    pl->ws = calloc(pl->n, sizeof(*pl->ws));
+    pl->ws = zalloc_lines((size_t)pl->n * sizeof(*pl->ws));
     if (!pl->ws) {
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -1090,7 +1161,7 @@ static int pl_init(struct pipeline *pl, char *err, size_t errlen)
         pw->id = i;
         spsc_init(&pw->in, slots);
         spsc_init(&pw->out, PL_EVQ_SLOTS);
-        pw->items = calloc(slots, sizeof(*pw->items));
+        pw->items = zalloc_lines(slots * sizeof(*pw->items));
         pw->arena = malloc(arena);
         pw->arena_size = arena;
         pw->evq = calloc(PL_EVQ_SLOTS, sizeof(*pw->evq));
@@ -1182,7 +1253,7 @@ int pipeline_run(const struct sensor_config *cfg, struct output *out,
     memset(res, 0, sizeof(*res));
     if (opts->bpf && capture_check_filter(opts->bpf, err, errlen) < 0)
         return 2;
-    struct pipeline *pl = calloc(1, sizeof(*pl));
+    struct pipeline *pl = zalloc_lines(sizeof(*pl));
     if (!pl) {
         snprintf(err, errlen, "out of memory");
         return 2;
