@@ -510,6 +510,19 @@ static void progress_show(struct progress *pg, struct pipeline *pl, long long po
         fputc('\n', stderr);
 }
 
+/* Signals and progress after the n-th packet of a file; false when asked to stop. */
+static bool after_packet(struct pipeline *pl, struct progress *pg, uint64_t n, long long pos,
+                         const char *name)
+{
+    if (stats_requested || reload_requested)
+        pl_poll_signals(pl);
+    if (stop_requested)
+        return false;
+    if ((n & 1023) == 0)
+        progress_show(pg, pl, pos, name, false);
+    return true;
+}
+
 static long long pcap_pos(pcap_t *p)
 {
     FILE *fp = pcap_file(p);
@@ -611,12 +624,8 @@ static int run_mapped(struct pipeline *pl, struct pcap_map *m, const char *path)
         }
         dispatch_packet(pl, &h, data, m->linktype, ++n, true);
         map_release_step(pl, m, &mr);
-        if (stats_requested || reload_requested)
-            pl_poll_signals(pl);
-        if (stop_requested)
+        if (!after_packet(pl, &pg, n, (long long)m->off, path))
             break;
-        if ((n & 1023) == 0)
-            progress_show(&pg, pl, (long long)m->off, path, false);
     }
     pl_drain(pl); /* the workers read the frames in place */
     progress_show(&pg, pl, (long long)m->off, path, true);
@@ -671,12 +680,8 @@ static int run_file(struct pipeline *pl, const char *path, char *err, size_t err
             dispatch_packet(pl, h, data, lt, ++n, false);
             if (streaming)
                 pl_flush(pl);
-            if (stats_requested || reload_requested)
-                pl_poll_signals(pl);
-            if (stop_requested)
+            if (!after_packet(pl, &pg, n, (n & 1023) ? 0 : pcap_pos(p), name))
                 break;
-            if ((n & 1023) == 0)
-                progress_show(&pg, pl, pcap_pos(p), name, false);
             continue;
         }
         if (r == PCAP_ERROR_BREAK) /* end of file */
